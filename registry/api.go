@@ -1,0 +1,144 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// targetPrefix is the ECR API's X-Amz-Target prefix (ECR-FACTS §2).
+const targetPrefix = "AmazonEC2ContainerRegistry_V20150921."
+
+// maxAPIBody bounds an API request: the largest legal one is an
+// UploadLayerPart of 20 MiB, base64-encoded, plus its envelope.
+const maxAPIBody = 28 << 20
+
+// operation is one ECR API operation: the IAM action checked before handle
+// runs, and the handler, which decodes its own input.
+type operation struct {
+	action string
+	handle func(ctx context.Context, s *Service, body []byte) (any, error)
+}
+
+// API returns the handler for the ECR JSON 1.1 API (POST / with X-Amz-Target).
+func (s *Service) API() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		out, err := s.serveAPI(w, r)
+		if err != nil {
+			writeAPIError(w, s.cfg.Logger, err)
+			return
+		}
+		body, err := json.Marshal(out)
+		if err != nil {
+			writeAPIError(w, s.cfg.Logger, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = w.Write(body)
+	})
+}
+
+func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) {
+	if r.Method != http.MethodPost {
+		return nil, &APIError{Type: "UnknownOperationException", Status: http.StatusNotFound}
+	}
+	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	op, known := operations[name]
+	if !ok || !known {
+		return nil, &APIError{Type: "UnknownOperationException"}
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-amz-json-1.1" {
+		return nil, &APIError{Type: "UnknownOperationException"}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	if err != nil {
+		return nil, apiErr("SerializationException", "Request body is too large or could not be read")
+	}
+	if o := originFrom(r); o.Region != "" && o.Region != s.cfg.Region {
+		// What AWS answers in a region the account cannot use.
+		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")
+	}
+	principal, err := s.authenticateAPI(r, body)
+	if err != nil {
+		return nil, err
+	}
+	ctx := withPrincipal(WithOrigin(r.Context(), originFrom(r)), principal)
+	var common struct {
+		RegistryID     string `json:"registryId"`
+		RepositoryName string `json:"repositoryName"`
+		ResourceARN    string `json:"resourceArn"`
+	}
+	if err := decode(body, &common); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, principal, op.action, s.resourceOf(op.action, common.RegistryID, common.RepositoryName, common.ResourceARN)); err != nil {
+		return nil, err
+	}
+	return op.handle(ctx, s, body)
+}
+
+// resourceOf is the ARN an action is authorized against.
+func (s *Service) resourceOf(action, registryID, repository, resourceARN string) string {
+	switch {
+	case action == "ecr:GetAuthorizationToken":
+		return "*" // no resource-level support (POLICY-FACTS §3.2)
+	case resourceARN != "":
+		return resourceARN
+	case repository != "":
+		return repositoryARN(s.cfg.Region, s.registryID(registryID), repository)
+	}
+	return "*"
+}
+
+// registryID returns id, or the Service's account when id is empty.
+func (s *Service) registryID(id string) string {
+	if id == "" {
+		return s.cfg.Account
+	}
+	return id
+}
+
+// authenticateAPI maps the SigV4 access key to a principal, verifying the
+// signature when the identity's secret is known.
+func (s *Service) authenticateAPI(r *http.Request, body []byte) (string, error) {
+	a, err := parseSigV4(r.Header.Get("Authorization"))
+	if err != nil {
+		return "", err
+	}
+	if err := a.checkScope(s.cfg.Region); err != nil {
+		return "", err
+	}
+	id, ok := s.keys[a.AccessKeyID]
+	if !ok {
+		return s.rootPrincipal(), nil
+	}
+	if id.SecretAccessKey != "" {
+		if err := a.verify(r, body, id.SecretAccessKey, s.cfg.Now()); err != nil {
+			return "", err
+		}
+	}
+	return id.Principal, nil
+}
+
+// decode unmarshals an API body as the service does: JSON type mismatches
+// and malformed JSON are SerializationExceptions; unknown members are
+// ignored.
+func decode(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	err := json.Unmarshal(body, v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te):
+		return apiErr("SerializationException", "Unexpected value type in field '%s'", te.Field)
+	}
+	return &APIError{Type: "SerializationException"}
+}

@@ -1,0 +1,36 @@
+package registry
+
+import (
+	"context"
+	"net/url"
+)
+
+type authorizationData struct {
+	AuthorizationToken string `json:"authorizationToken"`
+	ExpiresAt          epoch  `json:"expiresAt"`
+	ProxyEndpoint      string `json:"proxyEndpoint"`
+}
+
+// getAuthorizationToken mints a 12-hour token for the caller. registryIds is
+// deprecated and "doesn't change the permissions scope" (ECR-FACTS §3), so
+// it only shapes the answer.
+func getAuthorizationToken(ctx context.Context, s *Service, body []byte) (any, error) {
+	var in struct {
+		RegistryIDs []string `json:"registryIds"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.RegistryIDs) > 10 {
+		return nil, invalidParam("registryIds", "Member must have length less than or equal to 10")
+	}
+	for _, id := range in.RegistryIDs {
+		if err := validRegistryID(id); err != nil {
+			return nil, err
+		}
+	}
+	o := originOf(ctx)
+	token, exp := s.tokens.issue(principalFrom(ctx), s.cfg.Account, s.cfg.Region)
+	data := []authorizationData{{token, epoch(exp), (&url.URL{Scheme: o.Scheme, Host: o.RegistryHost}).String()}}
+	return map[string]any{"authorizationData": data}, nil
+}

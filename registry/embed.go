@@ -1,0 +1,113 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+
+	"github.com/distribution/distribution/v3"
+	"github.com/distribution/distribution/v3/configuration"
+	"github.com/distribution/distribution/v3/registry/handlers"
+	registrymiddleware "github.com/distribution/distribution/v3/registry/middleware/registry"
+	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem" // registers "filesystem"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"   // registers "inmemory"
+	"github.com/sirupsen/logrus"
+)
+
+// captureMiddleware is the registry middleware through which an embedded App
+// hands ecrlink the very Namespace and storage driver it serves from, so the
+// ECR API and the Docker Registry API can never see two different stores.
+// distribution only offers process-wide registration, so it happens once; the
+// per-App state travels in the middleware options.
+const captureMiddleware = "ecrlink-capture"
+
+var registerCapture = sync.OnceValue(func() error {
+	return registrymiddleware.Register(captureMiddleware, func(_ context.Context, ns distribution.Namespace,
+		d storagedriver.StorageDriver, opts map[string]any) (distribution.Namespace, error) {
+		c, ok := opts["capture"].(*captured)
+		if !ok {
+			return nil, fmt.Errorf("%s: missing capture option", captureMiddleware)
+		}
+		c.ns, c.driver = ns, d
+		return ns, nil
+	})
+})
+
+type captured struct {
+	ns     distribution.Namespace
+	driver storagedriver.StorageDriver
+}
+
+// routeLogrus sends distribution's logrus output to slog.Default at warning
+// level and above. distribution logs only through logrus' process-wide
+// standard logger, so this too happens once.
+var routeLogrus = sync.OnceFunc(func() {
+	std := logrus.StandardLogger()
+	std.SetOutput(io.Discard)
+	std.SetLevel(logrus.WarnLevel)
+	std.AddHook(slogHook{})
+})
+
+type slogHook struct{}
+
+func (slogHook) Levels() []logrus.Level {
+	return []logrus.Level{logrus.PanicLevel, logrus.FatalLevel, logrus.ErrorLevel, logrus.WarnLevel}
+}
+
+func (slogHook) Fire(e *logrus.Entry) error {
+	level := slog.LevelWarn
+	if e.Level <= logrus.ErrorLevel {
+		level = slog.LevelError
+	}
+	attrs := make([]any, 0, 2*len(e.Data))
+	for k, v := range e.Data {
+		if k == "go.version" || k == "instance.id" || k == "service" {
+			continue
+		}
+		attrs = append(attrs, k, v)
+	}
+	slog.Default().Log(context.Background(), level, "distribution: "+e.Message, attrs...)
+	return nil
+}
+
+// newApp builds the embedded distribution app. dataDir empty means in
+// memory; secret signs distribution's upload state.
+func newApp(ctx context.Context, dataDir, secret string) (app *handlers.App, c *captured, err error) {
+	if err := registerCapture(); err != nil {
+		return nil, nil, err
+	}
+	routeLogrus()
+	c = &captured{}
+	storage := configuration.Storage{
+		"delete":   configuration.Parameters{"enabled": true},
+		"redirect": configuration.Parameters{"disable": true},
+		"cache":    configuration.Parameters{"blobdescriptor": "inmemory"},
+	}
+	if dataDir == "" {
+		storage["inmemory"] = configuration.Parameters{}
+	} else {
+		storage["filesystem"] = configuration.Parameters{"rootdirectory": filepath.Join(dataDir, "registry")}
+	}
+	cfg := &configuration.Configuration{Storage: storage}
+	cfg.Version = configuration.MajorMinorVersion(0, 1)
+	cfg.HTTP.Secret = secret
+	cfg.Log.AccessLog.Disabled = true
+	cfg.Catalog.MaxEntries = 1000
+	cfg.Middleware = map[string][]configuration.Middleware{
+		"registry": {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
+	}
+	defer func() { // NewApp panics on configuration errors
+		if r := recover(); r != nil {
+			app, c, err = nil, nil, fmt.Errorf("embedded registry: %v", r)
+		}
+	}()
+	app = handlers.NewApp(ctx, cfg)
+	if c.ns == nil || c.driver == nil {
+		return nil, nil, fmt.Errorf("embedded registry: storage was not captured")
+	}
+	return app, c, nil
+}

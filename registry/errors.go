@@ -1,0 +1,96 @@
+package registry
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+)
+
+// APIError is an ECR JSON 1.1 API error: {"__type": Type, "message": Message}.
+// Client errors are 400 and ServerException 500, by the JSON protocol's
+// convention: no ECR exception declares a status (ECR-FACTS §2).
+type APIError struct {
+	Type    string // exception name, e.g. "RepositoryNotFoundException"
+	Message string
+	Status  int // zero means 400
+}
+
+func (e *APIError) Error() string { return e.Type + ": " + e.Message }
+
+func apiErr(typ, format string, args ...any) *APIError {
+	return &APIError{Type: typ, Message: fmt.Sprintf(format, args...)}
+}
+
+// invalidParam is ECR's constraint wording (ECR-FACTS §2.2, §8.3).
+func invalidParam(field, constraint string) *APIError {
+	return apiErr("InvalidParameterException", "Invalid parameter at '%s' failed to satisfy constraint: '%s'", field, constraint)
+}
+
+func repositoryNotFound(name, registryID string) *APIError {
+	return apiErr("RepositoryNotFoundException",
+		"The repository with name '%s' does not exist in the registry with id '%s'", name, registryID)
+}
+
+func repositoryAlreadyExists(name, registryID string) *APIError {
+	return apiErr("RepositoryAlreadyExistsException",
+		"The repository with name '%s' already exists in the registry with id '%s'", name, registryID)
+}
+
+// writeAPIError renders err as ECR would. Anything that is not an *APIError
+// is a ServerException whose detail goes to the log, not the client.
+func writeAPIError(w http.ResponseWriter, log *slog.Logger, err error) {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		log.Error("ecr api: internal error", "err", err)
+		ae = &APIError{Type: "ServerException", Message: "An internal error occurred.", Status: http.StatusInternalServerError}
+	}
+	status := ae.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	body, _ := json.Marshal(struct {
+		Type    string `json:"__type"`
+		Message string `json:"message,omitempty"`
+	}{ae.Type, ae.Message})
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// RegistryError is a Docker Registry API error, written as
+// {"errors":[{"code": Code, "message": Message}]} (ECR-FACTS E4).
+type RegistryError struct {
+	Code    string // e.g. "NAME_UNKNOWN", "DENIED"
+	Message string
+	Status  int
+}
+
+func (e *RegistryError) Error() string { return e.Code + ": " + e.Message }
+
+func regErr(status int, code, format string, args ...any) *RegistryError {
+	return &RegistryError{Code: code, Message: fmt.Sprintf(format, args...), Status: status}
+}
+
+// writeRegistryError renders err in the /v2 errors envelope with ECR's
+// headers; unknown errors are 500 UNKNOWN with the detail logged.
+func writeRegistryError(w http.ResponseWriter, log *slog.Logger, err error) {
+	var re *RegistryError
+	if !errors.As(err, &re) {
+		log.Error("registry: internal error", "err", err)
+		re = &RegistryError{Code: "UNKNOWN", Message: "unknown error", Status: http.StatusInternalServerError}
+	}
+	type item struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	body, _ := json.Marshal(struct {
+		Errors []item `json:"errors"`
+	}{[]item{{re.Code, re.Message}}})
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Docker-Distribution-Api-Version", "registry/2.0")
+	w.WriteHeader(re.Status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,91 @@
+package registry
+
+import (
+	"regexp"
+	"strings"
+)
+
+// repositoryNamePattern is the model's RepositoryName pattern (ECR-FACTS §2.3),
+// anchored.
+var repositoryNamePattern = regexp.MustCompile(`^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$`)
+
+// The service still prints its older pattern in the message (observed in
+// 2018–2024 CLI and SDK output, jenkins-x/jx#1344, terraform-provider-aws#40309).
+const repositoryNameRegexText = `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`
+
+// validRepositoryName reports the InvalidParameterException ECR gives for a
+// bad repository name in field, or nil.
+func validRepositoryName(field, name string) error {
+	switch {
+	case len(name) < 2:
+		return invalidParam(field, "must have length greater than or equal to 2")
+	case len(name) > 256:
+		return invalidParam(field, "must have length less than or equal to 256")
+	case !repositoryNamePattern.MatchString(name):
+		return invalidParam(field, "must satisfy regular expression '"+repositoryNameRegexText+"'")
+	}
+	return nil
+}
+
+// validRegistryID checks an optional registryId parameter.
+func validRegistryID(id string) error {
+	if id != "" && !accountPattern.MatchString(id) {
+		return invalidParam("registryId", "must satisfy regular expression '[0-9]{12}'")
+	}
+	return nil
+}
+
+// validTag reports whether tag is an acceptable ECR image tag: 1–300
+// characters (ECR-FACTS §2.3). On the registry API, distribution's own tag
+// grammar applies on top.
+func validTag(tag string) bool {
+	return len(tag) >= 1 && len(tag) <= 300
+}
+
+var digestPattern = regexp.MustCompile(`^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$`)
+
+// validDigest reports whether d has the model's LayerDigest/ImageDigest shape.
+func validDigest(d string) bool {
+	return len(d) <= 1024 && digestPattern.MatchString(d)
+}
+
+// repositoryARN returns the ARN of repository name in the given registry.
+func repositoryARN(region, account, name string) string {
+	return "arn:" + Partition(region) + ":ecr:" + region + ":" + account + ":repository/" + name
+}
+
+// parseRepositoryARN splits an ECR repository ARN into region, account and
+// name; ok is false when arn is not one.
+func parseRepositoryARN(arn string) (region, account, name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ecr" {
+		return "", "", "", false
+	}
+	name, ok = strings.CutPrefix(parts[5], "repository/")
+	if !ok || name == "" {
+		return "", "", "", false
+	}
+	return parts[3], parts[4], name, true
+}
+
+var exclusionFilterPattern = regexp.MustCompile(`^[0-9a-zA-Z._*-]{1,128}$`)
+
+// checkTags validates resource tags (ECR-FACTS §2.3: key ≤ 128, value ≤ 256,
+// at most 50 per repository, counting the existing ones).
+func checkTags(tags []resourceTag, existing int) error {
+	if len(tags)+existing > 50 {
+		return apiErr("TooManyTagsException", "The repository can have up to 50 tags. Remove some tags and try again.")
+	}
+	for _, t := range tags {
+		if len(t.Key) < 1 || len(t.Key) > 128 {
+			return apiErr("InvalidTagParameterException", "The tag key must be between 1 and 128 characters long.")
+		}
+		if len(t.Value) > 256 {
+			return apiErr("InvalidTagParameterException", "The tag value must be at most 256 characters long.")
+		}
+		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
+			return apiErr("InvalidTagParameterException", "Tag keys can not start with 'aws:'.")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+package registry
+
+import "errors"
+
+var errNotImplemented = errors.New("not implemented yet")

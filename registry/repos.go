@@ -1,0 +1,152 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// repoMeta is ecrlink's record of one repository: everything ECR knows about
+// it that distribution does not.
+type repoMeta struct {
+	Name             string            `json:"name"`
+	CreatedAt        time.Time         `json:"createdAt"`
+	TagMutability    string            `json:"imageTagMutability"`
+	ExclusionFilters []exclusionFilter `json:"imageTagMutabilityExclusionFilters,omitempty"`
+	ScanOnPush       bool              `json:"scanOnPush"`
+	EncryptionType   string            `json:"encryptionType"`
+	KMSKey           string            `json:"kmsKey,omitempty"`
+	Tags             []resourceTag     `json:"tags,omitempty"`
+	Policy           string            `json:"policy,omitempty"`
+	Lifecycle        string            `json:"lifecyclePolicy,omitempty"`
+	LifecycleAt      time.Time         `json:"lifecycleEvaluatedAt,omitzero"`
+}
+
+type exclusionFilter struct {
+	Filter     string `json:"filter"`
+	FilterType string `json:"filterType"`
+}
+
+type resourceTag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// registryMeta is the registry-wide record.
+type registryMeta struct {
+	Policy        string          `json:"policy,omitempty"`
+	ScanType      string          `json:"scanType,omitempty"`
+	ScanningRules json.RawMessage `json:"scanningRules,omitempty"`
+	PolicyScopeV1 bool            `json:"policyScopeV1,omitempty"`
+}
+
+const (
+	repoPrefix      = "repositories/"
+	registryMetaKey = "registry.json"
+)
+
+var errNoRepository = errors.New("repository does not exist")
+
+func repoKey(name string) string { return repoPrefix + url.PathEscape(name) + ".json" }
+
+// getRepo returns the repository's record; errNoRepository if it does not exist.
+func (s *Service) getRepo(ctx context.Context, name string) (*repoMeta, error) {
+	b, err := s.meta.Get(ctx, repoKey(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", name, errNoRepository)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m repoMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("repository %s metadata: %w", name, err)
+	}
+	return &m, nil
+}
+
+func (s *Service) putRepo(ctx context.Context, m *repoMeta) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.meta.Put(ctx, repoKey(m.Name), b)
+}
+
+// updateRepo applies fn to the repository's record under the metadata lock.
+func (s *Service) updateRepo(ctx context.Context, name string, fn func(*repoMeta) error) (*repoMeta, error) {
+	s.metaMu.Lock()
+	defer s.metaMu.Unlock()
+	m, err := s.getRepo(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(m); err != nil {
+		return nil, err
+	}
+	return m, s.putRepo(ctx, m)
+}
+
+// listRepos returns every repository's record, sorted by name.
+func (s *Service) listRepos(ctx context.Context) ([]*repoMeta, error) {
+	keys, err := s.meta.List(ctx, repoPrefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*repoMeta, 0, len(keys))
+	for _, k := range keys {
+		name, err := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(k, repoPrefix), ".json"))
+		if err != nil {
+			continue
+		}
+		m, err := s.getRepo(ctx, name)
+		if errors.Is(err, errNoRepository) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b *repoMeta) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+func (s *Service) getRegistryMeta(ctx context.Context) (*registryMeta, error) {
+	b, err := s.meta.Get(ctx, registryMetaKey)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &registryMeta{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m registryMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("registry metadata: %w", err)
+	}
+	return &m, nil
+}
+
+// updateRegistryMeta applies fn to the registry record under the metadata lock.
+func (s *Service) updateRegistryMeta(ctx context.Context, fn func(*registryMeta) error) (*registryMeta, error) {
+	s.metaMu.Lock()
+	defer s.metaMu.Unlock()
+	m, err := s.getRegistryMeta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(m); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return m, s.meta.Put(ctx, registryMetaKey, b)
+}

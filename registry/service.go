@@ -1,0 +1,122 @@
+package registry
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"sync"
+
+	"github.com/distribution/distribution/v3"
+	"github.com/distribution/distribution/v3/registry/handlers"
+	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
+)
+
+// Service is one ECR private registry. Its handlers are mounted by the
+// emulator: API for the ECR JSON 1.1 API, Registry for /v2/.
+type Service struct {
+	cfg    Config
+	app    *handlers.App
+	ns     distribution.Namespace
+	driver storagedriver.StorageDriver
+	meta   metaStore
+	tokens *tokenIssuer
+	keys   map[string]Identity // by access key id
+
+	// metaMu serialises read-modify-write of metadata objects; repoLocks
+	// serialise manifest writes per repository so tag immutability holds
+	// under concurrent pushes.
+	metaMu    sync.Mutex
+	repoLocks sync.Map // name -> *sync.Mutex
+}
+
+// New starts a Service. Close releases it.
+func New(ctx context.Context, cfg Config) (*Service, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("registry config: %w", err)
+	}
+	s := &Service{cfg: cfg, keys: map[string]Identity{}}
+	for _, id := range cfg.Identities {
+		s.keys[id.AccessKeyID] = id
+	}
+	if cfg.DataDir == "" {
+		s.meta = newMemStore()
+	} else {
+		fsm, err := newFileStore(filepath.Join(cfg.DataDir, "meta"))
+		if err != nil {
+			return nil, err
+		}
+		s.meta = fsm
+	}
+	key, err := loadTokenKey(ctx, s.meta)
+	if err != nil {
+		return nil, err
+	}
+	s.tokens = &tokenIssuer{key: key, now: cfg.Now}
+	// Upload state must verify after a restart, so its secret derives from
+	// the persisted token key.
+	secret := hex.EncodeToString(hmacSHA256(key, "distribution upload state"))
+	app, c, err := newApp(ctx, cfg.DataDir, secret)
+	if err != nil {
+		return nil, err
+	}
+	s.app, s.ns, s.driver = app, c.ns, c.driver
+	return s, nil
+}
+
+// Close stops the embedded registry's background work.
+func (s *Service) Close() error { return s.app.Shutdown() }
+
+// Account and Region return what the Service serves.
+func (s *Service) Account() string { return s.cfg.Account }
+func (s *Service) Region() string  { return s.cfg.Region }
+
+// Origin is how a client reached the Service, decided by the emulator: the
+// URIs ECR hands out (repositoryUri, proxyEndpoint, the 401 realm) are built
+// from it so that they work when followed.
+type Origin struct {
+	Scheme       string // "http" or "https"
+	RegistryHost string // host[:port] of the registry as this client should use it
+	// RegistryID is the account named by the hostname the client used; empty
+	// means the Service's own account.
+	RegistryID string
+	// Region is the region named by the hostname the client used; empty
+	// means the Service's own region.
+	Region string
+}
+
+type originKey struct{}
+
+func (originKey) String() string { return "registry.Origin" }
+
+// WithOrigin returns a copy of ctx carrying o.
+func WithOrigin(ctx context.Context, o Origin) context.Context {
+	return context.WithValue(ctx, originKey{}, o)
+}
+
+// originFrom returns the request's Origin, defaulting to the Host header in
+// direct mode, and stores it in the request's context for the handlers.
+func originFrom(r *http.Request) Origin {
+	if o, ok := r.Context().Value(originKey{}).(Origin); ok {
+		return o
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return Origin{Scheme: scheme, RegistryHost: r.Host}
+}
+
+// originOf returns the Origin stored in ctx by serveAPI or serveV2.
+func originOf(ctx context.Context) Origin {
+	o, _ := ctx.Value(originKey{}).(Origin)
+	return o
+}
+
+// repoLock returns the mutex that serialises manifest writes to name.
+func (s *Service) repoLock(name string) *sync.Mutex {
+	m, _ := s.repoLocks.LoadOrStore(name, &sync.Mutex{})
+	return m.(*sync.Mutex)
+}

@@ -1,0 +1,72 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+
+	"github.com/opencontainers/go-digest"
+)
+
+// maxManifestSize is the model's ImageManifest limit (ECR-FACTS §2.3).
+const maxManifestSize = 4 << 20
+
+// tagPattern is the registry API's tag grammar; a tag ECR's API would take
+// but the registry API cannot carry (a "+") is a 400 (ECR-FACTS §2.3).
+var tagPattern = regexp.MustCompile(`^[\w][\w.-]{0,127}$`)
+
+// validReference checks a manifest reference: a digest or a tag.
+func validReference(ref string) error {
+	if _, err := digest.Parse(ref); err == nil {
+		return nil
+	}
+	if !tagPattern.MatchString(ref) {
+		return regErr(http.StatusBadRequest, "TAG_INVALID", "invalid tag '%s'", ref)
+	}
+	return nil
+}
+
+// putManifestV2 applies ECR's rules to a manifest PUT — the size limit and
+// tag immutability — then lets distribution store it, under the repository
+// lock so that concurrent pushes of one tag cannot both pass the check.
+func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxManifestSize))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return regErr(http.StatusRequestEntityTooLarge, "MANIFEST_INVALID", "manifest invalid: manifest exceeds %d bytes", maxManifestSize)
+		}
+		return regErr(http.StatusBadRequest, "MANIFEST_INVALID", "manifest invalid: %v", err)
+	}
+	var doc manifestDoc
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return regErr(http.StatusBadRequest, "MANIFEST_INVALID", "manifest invalid: %v", err)
+	}
+	tag := ""
+	if _, err := digest.Parse(rt.ref); err != nil {
+		tag = rt.ref
+	}
+	lock := s.repoLock(rt.name)
+	lock.Lock()
+	defer lock.Unlock()
+	repo, err := s.repository(r.Context(), rt.name)
+	if err != nil {
+		return err
+	}
+	if err := s.checkTagMove(r.Context(), repo, meta, tag, digest.FromBytes(body)); err != nil {
+		return err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
+	if doc.Subject != nil {
+		// distribution does not announce that it processed the subject
+		// (OCI distribution-spec 1.1); ECR serves referrers, so say so.
+		w.Header().Set("OCI-Subject", doc.Subject.Digest.String())
+	}
+	s.app.ServeHTTP(rw, r)
+	return rw.finish()
+}
