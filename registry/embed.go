@@ -63,6 +63,11 @@ func (slogHook) Fire(e *logrus.Entry) error {
 	if e.Level <= logrus.ErrorLevel {
 		level = slog.LevelError
 	}
+	// distribution logs every 4xx answer as an error; those are the
+	// client's business, and ecrlink reports them itself.
+	if status, ok := e.Data["http.response.status"].(int); ok && status < 500 {
+		level = slog.LevelDebug
+	}
 	attrs := make([]any, 0, 2*len(e.Data))
 	for k, v := range e.Data {
 		if k == "go.version" || k == "instance.id" || k == "service" {

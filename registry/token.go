@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 )
 
@@ -96,7 +97,9 @@ var (
 
 // verify checks a password and returns the payload it carries.
 func (t *tokenIssuer) verify(password string) (*tokenPayload, error) {
-	if len(password) > maxTokenSize {
+	// Go's base64 decoder skips CR and LF, which ECR does not: a password
+	// pasted with a trailing "\r" is a 400 there (ECR-FACTS F4).
+	if len(password) > maxTokenSize || strings.ContainsAny(password, "\r\n\t ") {
 		return nil, errTokenInvalid
 	}
 	raw, err := base64.StdEncoding.DecodeString(password)

@@ -6,6 +6,8 @@ package ecrlinktest
 import (
 	"context"
 	"encoding/base64"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +57,20 @@ func (i *Instance) AWSConfig() aws.Config {
 		BaseEndpoint:     aws.String(i.URL()),
 		RetryMaxAttempts: 1,
 	}
+}
+
+// HTTPClient returns a client that reaches this instance whatever host a
+// URL names, so tests can use real AWS hostnames without DNS.
+func (i *Instance) HTTPClient() *http.Client {
+	addr := i.Addr().String()
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		},
+	}
+	i.t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }
 
 // ECR returns an SDK client for this instance.
