@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/opencontainers/go-digest"
 )
 
 // v2Route is one parsed Docker Registry API request.
@@ -156,10 +158,8 @@ func nameUnknown(name, registryID string) *RegistryError {
 }
 
 func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
-	if rt.kind == routeManifest {
-		if err := validReference(rt.ref); err != nil {
-			return err
-		}
+	if err := validRouteRef(rt); err != nil {
+		return err
 	}
 	switch {
 	case rt.kind == routeManifest && r.Method == http.MethodPut:
@@ -193,4 +193,18 @@ func withPrincipal(ctx context.Context, p string) context.Context {
 func principalFrom(ctx context.Context) string {
 	p, _ := ctx.Value(principalKey{}).(string)
 	return p
+}
+
+// validRouteRef checks a route's reference before distribution sees it, so
+// that a malformed one is a 400, as on ECR, not a 404 from the router.
+func validRouteRef(rt *v2Route) error {
+	switch rt.kind {
+	case routeManifest:
+		return validReference(rt.ref)
+	case routeBlob:
+		if _, err := digest.Parse(rt.ref); err != nil {
+			return regErr(http.StatusBadRequest, "DIGEST_INVALID", "invalid digest '%s'", rt.ref)
+		}
+	}
+	return nil
 }

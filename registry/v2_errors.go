@@ -74,6 +74,10 @@ func (w *ecrErrorWriter) finish() error {
 		// The repository exists (serveV2 checked); distribution has no
 		// storage for it yet because nothing was pushed.
 		return w.emptyRepository()
+	case "BLOB_UPLOAD_INVALID":
+		if w.status == http.StatusNotFound { // an upload id distribution has no state for
+			return regErr(w.status, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry")
+		}
 	case "BLOB_UNKNOWN":
 		return regErr(w.status, e.Code, "blob unknown to registry")
 	}
