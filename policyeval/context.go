@@ -1,0 +1,128 @@
+package policyeval
+
+import (
+	"context"
+	"iter"
+	"strings"
+)
+
+// Context holds a request's condition keys, each with one or more string
+// values. Key names are case-insensitive, the tag-key part of
+// aws:PrincipalTag/<k> included (POLICY-FACTS §3.2). The zero Context is
+// empty and ready to use. Set allocates; lookups during Evaluate do not.
+type Context struct {
+	entries []ctxEntry
+}
+
+type ctxEntry struct {
+	key    string // as given to Set
+	lkey   string // lower case, for lookups
+	values []string
+}
+
+// Set gives key the values (a copy of them), replacing any earlier values
+// of a key that differs only in case. Set with no values records a key
+// that is present but empty.
+func (c *Context) Set(key string, values ...string) {
+	lkey := strings.ToLower(key)
+	vals := append([]string(nil), values...)
+	for i := range c.entries {
+		if c.entries[i].lkey == lkey {
+			c.entries[i] = ctxEntry{key: key, lkey: lkey, values: vals}
+			return
+		}
+	}
+	c.entries = append(c.entries, ctxEntry{key: key, lkey: lkey, values: vals})
+}
+
+// Delete removes key.
+func (c *Context) Delete(key string) {
+	for i := range c.entries {
+		if strings.EqualFold(c.entries[i].lkey, key) {
+			c.entries = append(c.entries[:i:i], c.entries[i+1:]...)
+			return
+		}
+	}
+}
+
+// Get returns the values of key, matched without regard to case.
+func (c *Context) Get(key string) ([]string, bool) {
+	for i := range c.entries {
+		if strings.EqualFold(c.entries[i].lkey, key) {
+			return c.entries[i].values, true
+		}
+	}
+	return nil, false
+}
+
+// Len returns the number of keys.
+func (c *Context) Len() int { return len(c.entries) }
+
+// All yields each key (as given to Set) and its values, in the order the
+// keys were first set.
+func (c *Context) All() iter.Seq2[string, []string] {
+	return func(yield func(string, []string) bool) {
+		for _, e := range c.entries {
+			if !yield(e.key, e.values) {
+				return
+			}
+		}
+	}
+}
+
+// Clone returns a Context that shares no memory with c.
+func (c *Context) Clone() Context {
+	out := Context{entries: make([]ctxEntry, len(c.entries))}
+	for i, e := range c.entries {
+		out.entries[i] = ctxEntry{key: e.key, lkey: e.lkey, values: append([]string(nil), e.values...)}
+	}
+	return out
+}
+
+// lookup finds an already lower-cased key.
+func (c *Context) lookup(lkey string) ([]string, bool) {
+	for i := range c.entries {
+		if c.entries[i].lkey == lkey {
+			return c.entries[i].values, true
+		}
+	}
+	return nil, false
+}
+
+// Caller is what the emulator decides once about a request's caller and
+// hands down to the services in a context.Context (DESIGN.md "The decision
+// is made once and travels in the context").
+type Caller struct {
+	// Principal is the caller's ARN: an IAM user, the account root, or an
+	// assumed-role session (arn:aws:sts::A:assumed-role/R/S). Empty means
+	// anonymous.
+	Principal string
+	// VPCEndpointID is the endpoint the request came through, or empty when
+	// it did not come through one.
+	VPCEndpointID string
+	// Context is the caller's condition keys: aws:SourceVpce,
+	// aws:PrincipalArn, aws:PrincipalTag/..., aws:SourceIp and so on
+	// (POLICY-FACTS §6).
+	Context Context
+}
+
+// Request builds the Request for one action by this caller. The Context is
+// shared, not copied: the Request must not outlive changes to c.
+func (c *Caller) Request(action, resource, resourceAccount string) Request {
+	return Request{Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: c.Context}
+}
+
+type callerKey struct{}
+
+func (callerKey) String() string { return "policyeval caller" }
+
+// WithCaller returns a copy of ctx carrying c, decided once by the emulator.
+func WithCaller(ctx context.Context, c *Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller stored by WithCaller, if any.
+func CallerFrom(ctx context.Context) (*Caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(*Caller)
+	return c, ok && c != nil
+}
