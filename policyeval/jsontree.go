@@ -38,7 +38,7 @@ func (k nodeKind) String() string {
 type node struct {
 	kind    nodeKind
 	off     int
-	str     string  // string value, number literal, or "true"/"false"
+	str     string   // string value, number literal, or "true"/"false"
 	keys    []string // object keys, in document order
 	keyOffs []int    // offset of each key
 	vals    []*node  // object values (parallel to keys) or array elements
