@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# install-deps.sh — install the programs ecrlink's tests drive, on Debian 12.
+#
+# Installs (only what is missing):
+#   awscli   the AWS CLI v2 (Debian bookworm packages 2.9 as /usr/bin/aws)
+#   skopeo   copies images to and from the registry
+#   curl     readiness polling in scripts/e2e-cli.sh
+#   python3  picks a free port in scripts/e2e-cli.sh
+#
+# Idempotent: when everything is present it changes nothing and runs no
+# apt-get at all. Needs root (or a clear message saying what to install).
+set -euo pipefail
+
+# aws_v2 prints the path of an AWS CLI v2: `aws` on PATH if it is v2 (the
+# official installer's), else Debian's /usr/bin/aws. A pip-installed v1
+# earlier on PATH is common and is skipped. scripts/e2e-cli.sh uses the same
+# rule.
+aws_v2() {
+	local c
+	for c in "$(command -v aws 2>/dev/null || true)" /usr/bin/aws; do
+		if [[ -n $c && -x $c && $("$c" --version 2>&1) == aws-cli/2* ]]; then
+			echo "$c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+missing=()
+aws_v2 >/dev/null || missing+=(awscli)
+for cmd in skopeo curl python3; do
+	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+
+if ((${#missing[@]} == 0)); then
+	echo "install-deps: awscli, skopeo, curl and python3 already installed; nothing to do"
+else
+	echo "install-deps: missing: ${missing[*]}"
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "install-deps: not root; install them yourself and run again:" >&2
+		echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
+	if ! command -v apt-get >/dev/null 2>&1; then
+		echo "install-deps: no apt-get here (ecrlink's scripts expect Debian 12); install ${missing[*]} yourself" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+if ! aws=$(aws_v2); then
+	echo "install-deps: no AWS CLI v2 found (aws on PATH says: $(aws --version 2>&1 || echo none))" >&2
+	exit 1
+fi
+echo "install-deps: $aws: $("$aws" --version 2>&1)"
+echo "install-deps: $(skopeo --version)"
