@@ -100,6 +100,13 @@ type Caller struct {
 	// VPCEndpointID is the endpoint the request came through, or empty when
 	// it did not come through one.
 	VPCEndpointID string
+	// EndpointPolicies are the policies of the endpoints the request went
+	// through (an interface endpoint, or an S3 gateway endpoint on the
+	// subnet's route). Empty means no endpoint bounds the request.
+	EndpointPolicies []*Policy
+	// IdentityPolicies are the principal's identity-based policies, as the
+	// emulator's scenario describes them.
+	IdentityPolicies []*Policy
 	// Context is the caller's condition keys: aws:SourceVpce,
 	// aws:PrincipalArn, aws:PrincipalTag/..., aws:SourceIp and so on
 	// (POLICY-FACTS §6).
