@@ -173,17 +173,18 @@ func (e *evalCtx) grantDecision(id, res, reg outcome, set *Set, noResourceLevel 
 }
 
 // resourceAccount is the account owning the resource: as given, else the
-// resource ARN's account field, else (for "*") the caller's own account.
+// resource ARN's account field, else (for "*" and ARNs without an account)
+// the caller's own account.
 func resourceAccount(req *Request, c *caller) string {
 	if req.ResourceAccount != "" {
 		return req.ResourceAccount
 	}
 	if req.Resource != "" && req.Resource != "*" {
-		if f, n := splitARN(req.Resource); n == 6 {
+		if f, n := splitARN(req.Resource); n == 6 && f[4] != "" {
 			return f[4]
 		}
 	}
-	return c.account
+	return c.account // S3 ARNs have no account field: the caller's own
 }
 
 func merge(into *outcome, o outcome) {

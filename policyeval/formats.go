@@ -82,7 +82,7 @@ func resourceFormatError(r string) string {
 		return msgVendorQualified
 	}
 	service, rest2, _ := strings.Cut(after, ":")
-	if (service == "iam" || service == "s3") && !strings.HasPrefix(rest2, ":") {
+	if (service == "iam" || service == "s3") && !strings.HasPrefix(rest2, ":") && !isS3AccessPoint(service, rest2) {
 		if service == "iam" {
 			return fmt.Sprintf("IAM resource %s cannot contain region information.", r)
 		}
@@ -94,6 +94,17 @@ func resourceFormatError(r string) string {
 		return "IAM resource path must either be \"*\" or start with " + strings.Join(iamPathStarts, ", ") + "."
 	}
 	return ""
+}
+
+// isS3AccessPoint: S3 access point ARNs carry a region and an account
+// (arn:aws:s3:us-west-2:123456789012:accesspoint/name), which IAM accepts.
+func isS3AccessPoint(service, rest string) bool {
+	if service != "s3" {
+		return false
+	}
+	_, rest, _ = strings.Cut(rest, ":") // region
+	_, res, _ := strings.Cut(rest, ":") // account
+	return strings.HasPrefix(res, "accesspoint/")
 }
 
 func badPartition(partition, after string) string {

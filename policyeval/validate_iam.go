@@ -8,9 +8,9 @@ import (
 // validateIdentity checks an identity policy the way IAM's CreatePolicy
 // does, reporting the first finding IAM would report, with IAM's text
 // (POLICY-FACTS §8.1). The phase order is IAM's, as mirrored by getmoto/moto
-// (moto/iam/policy_validation.py `validate`): syntax, version, legacy
-// parsing, Sid uniqueness, actions present, resources present, resource
-// formats, action formats.
+// (moto/iam/policy_validation.py `validate`, and the expectations of its
+// newest test corpus): syntax, version, legacy parsing, Sid uniqueness,
+// actions present, resource formats, action formats, resources present.
 func (c *checker) validateIdentity(root *node) *ValidationError {
 	stmts, err := c.iamSyntax(root)
 	if err != nil {
@@ -24,16 +24,14 @@ func (c *checker) validateIdentity(root *node) *ValidationError {
 		return c.fail(CodeVersionTooOld, msgVersionTooOld, detail, "Version", off)
 	}
 	for _, phase := range []func([]stmtRef) *ValidationError{
-		c.iamLegacy, c.iamSids, c.iamActionsPresent, c.iamResourcesPresent,
+		c.iamLegacy, c.iamSids, c.iamActionsPresent, c.iamPendingResource,
+		c.iamActionFormats, c.iamResourcesPresent, c.iamNullIfExists,
 	} {
 		if err := phase(stmts); err != nil {
 			return err
 		}
 	}
-	if err := c.iamActionFormats(stmts); err != nil {
-		return err
-	}
-	return c.iamNullIfExists(stmts)
+	return nil
 }
 
 // iamSyntax is IAM's first pass: every shape error is "Syntax errors in
@@ -243,8 +241,11 @@ func (c *checker) iamResourcesPresent(stmts []stmtRef) *ValidationError {
 			return c.fail(CodeMissingResource, msgMustHaveResource, msgAddResource, s.path, s.n.off)
 		}
 	}
-	return c.pendingResource
+	return nil
 }
+
+// iamPendingResource reports the resource format error iamLegacy kept.
+func (c *checker) iamPendingResource([]stmtRef) *ValidationError { return c.pendingResource }
 
 // presentNonEmpty reports whether the statement has key or notKey, and the
 // one it has (key first, as IAM looks) is not an empty array.
