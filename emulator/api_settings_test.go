@@ -39,7 +39,7 @@ func repoNotFoundErr(name, registry string) *types.RepositoryNotFoundException {
 		"The repository with name '" + name + "' does not exist in the registry with id '" + registry + "'")}
 }
 
-func TestPutImageTagMutability(t *testing.T) {
+func TestPutImageTagMutabilitySetting(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{})
 	inst.CreateRepository("settings/app")
