@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/registry"
+	"github.com/ecrlink/ecrlink/s3shim"
 	"github.com/gorilla/mux"
 )
 
@@ -34,6 +35,7 @@ type Config struct {
 type Server struct {
 	cfg  Config
 	svc  *registry.Service
+	s3   *s3shim.Server
 	ln   net.Listener
 	http *http.Server
 	done chan error
@@ -47,10 +49,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Registry.Logger == nil {
 		cfg.Registry.Logger = cfg.Logger
 	}
+	layers := &layerLocator{}
+	if cfg.Registry.Layers == nil {
+		cfg.Registry.Layers = layers
+	}
 	svc, err := registry.New(ctx, cfg.Registry)
 	if err != nil {
 		return nil, err
 	}
+	layers.presigner = &s3shim.Presigner{Region: svc.Region(), Key: svc.DeriveKey("starport presigner"), Now: cfg.Registry.Now}
 	ln := cfg.Listener
 	if ln == nil {
 		addr := cfg.Addr
@@ -62,7 +69,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("listen: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, svc: svc, ln: ln, done: make(chan error, 1)}
+	s := &Server{cfg: cfg, svc: svc, ln: ln, done: make(chan error, 1),
+		s3: &s3shim.Server{Presigner: layers.presigner, Store: embeddedStore{svc}, Logger: cfg.Logger}}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -100,6 +108,8 @@ func (s *Server) routes() http.Handler {
 	r := mux.NewRouter()
 	r.SkipClean(true) // registry paths are not to be rewritten
 	api, reg := s.svc.API(), s.svc.Registry()
+	r.MatcherFunc(hostIs(hostStarport)).Handler(s.withOrigin(s.s3))
+	r.PathPrefix("/" + s3shim.BucketName(s.svc.Region()) + "/").Handler(s.withOrigin(s.s3))
 	r.MatcherFunc(hostIs(hostRegistry)).Handler(s.withOrigin(reg))
 	r.MatcherFunc(hostIs(hostAPI)).Handler(s.withOrigin(api))
 	r.PathPrefix("/v2").Handler(s.withOrigin(reg))
@@ -135,7 +145,8 @@ func (s *Server) withOrigin(next http.Handler) http.Handler {
 		if h.kind == hostRegistry {
 			o.RegistryID = h.account
 		}
-		next.ServeHTTP(w, r.WithContext(registry.WithOrigin(r.Context(), o)))
+		ctx := context.WithValue(r.Context(), viewKey{}, view{scheme: o.Scheme, rawHost: r.Host, host: h})
+		next.ServeHTTP(w, r.WithContext(registry.WithOrigin(ctx, o)))
 	})
 }
 

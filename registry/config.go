@@ -30,6 +30,9 @@ type Config struct {
 	// account root without signature verification, so that zero-config
 	// clients with any credentials work.
 	Identities []Identity
+	// Layers locates layer downloads; nil means the registry serves layer
+	// bytes itself instead of redirecting to the starport bucket.
+	Layers LayerLocator
 	// Now is the clock for tokens and timestamps; nil means time.Now.
 	Now func() time.Time
 	// Logger receives operator logs; nil discards them.

@@ -120,3 +120,8 @@ func (s *Service) repoLock(name string) *sync.Mutex {
 	m, _ := s.repoLocks.LoadOrStore(name, &sync.Mutex{})
 	return m.(*sync.Mutex)
 }
+
+// DeriveKey returns a secret derived from the persisted token key for
+// label, so the emulator's other signers (the starport presigner) stay
+// valid across restarts and across processes sharing the store.
+func (s *Service) DeriveKey(label string) []byte { return hmacSHA256(s.tokens.key, label) }

@@ -73,8 +73,13 @@ func v2Action(kind, method, ref string) string {
 		}
 		return "ecr:BatchGetImage"
 	case routeBlob:
-		if method == http.MethodHead {
+		switch method {
+		case http.MethodHead:
 			return "ecr:BatchCheckLayerAvailability"
+		case http.MethodDelete:
+			// No ECR action names a layer delete; deleting repository
+			// content is BatchDeleteImage's (an inference, ECR-FACTS §4).
+			return "ecr:BatchDeleteImage"
 		}
 		return "ecr:GetDownloadUrlForLayer"
 	case routeUpload:
@@ -166,15 +171,12 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 		return s.putManifestV2(w, r, rt, meta)
 	case rt.kind == routeRefs && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		return s.serveReferrers(w, r, rt)
-	case rt.kind == routeBlob && r.Method == http.MethodDelete:
-		return regErr(http.StatusMethodNotAllowed, "UNSUPPORTED", "The operation is unsupported.")
+	case rt.kind == routeTags && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		return s.serveTags(w, r, rt)
 	case rt.kind == routeUpload && r.Method == http.MethodPost:
-		// ECR mounts no blobs across repositories unless the account
-		// enables BLOB_MOUNTING; a mount request starts a plain upload.
-		q := r.URL.Query()
-		q.Del("mount")
-		q.Del("from")
-		r.URL.RawQuery = q.Encode()
+		if !s.mountable(r.Context(), r, meta) {
+			withoutMount(r)
+		}
 	}
 	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
 	s.app.ServeHTTP(rw, r)

@@ -1,0 +1,83 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/opencontainers/go-digest"
+)
+
+// LayerLocator says where a layer's bytes are downloaded from: in ECR, a
+// presigned URL on the starport bucket (ECR-FACTS §5). The emulator wires it
+// to s3shim; it reads from ctx how the client reached us.
+type LayerLocator interface {
+	LayerURL(ctx context.Context, registryID, dgst string) (string, error)
+}
+
+// serveBlob answers a layer GET as ECR does: 307 to where the bytes are.
+// HEAD, and digests the locator cannot place, stay on the registry.
+func (s *Service) serveBlob(w http.ResponseWriter, r *http.Request, rt *v2Route) (handled bool, err error) {
+	if r.Method != http.MethodGet || s.cfg.Layers == nil {
+		return false, nil
+	}
+	repo, err := s.repository(r.Context(), rt.name)
+	if err != nil {
+		return true, err
+	}
+	d := digest.Digest(rt.ref)
+	if _, err := repo.Blobs(r.Context()).Stat(r.Context(), d); err != nil {
+		if isNotFound(err) {
+			return true, regErr(http.StatusNotFound, "BLOB_UNKNOWN", "blob unknown to registry")
+		}
+		return true, err
+	}
+	u, err := s.cfg.Layers.LayerURL(r.Context(), s.cfg.Account, rt.ref)
+	if err != nil {
+		return false, nil // e.g. not sha256: serve the bytes here
+	}
+	h := w.Header()
+	h.Set("Docker-Distribution-Api-Version", "registry/2.0")
+	h.Set("Location", u)
+	w.WriteHeader(http.StatusTemporaryRedirect)
+	return true, nil
+}
+
+// blobDataPath is where distribution keeps a blob's bytes.
+func blobDataPath(d digest.Digest) string {
+	return "/docker/registry/v2/blobs/" + d.Algorithm().String() + "/" + d.Encoded()[:2] + "/" + d.Encoded() + "/data"
+}
+
+// StatBlob returns the size and modification time of a blob in the
+// registry's storage; fs.ErrNotExist (wrapped) when absent. It is the
+// embedded store behind the starport bucket.
+func (s *Service) StatBlob(ctx context.Context, dgst string) (int64, time.Time, error) {
+	d, err := digest.Parse(dgst)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
+	}
+	fi, err := s.driver.Stat(ctx, blobDataPath(d))
+	if err != nil {
+		if isPathNotFound(err) {
+			return 0, time.Time{}, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
+		}
+		return 0, time.Time{}, err
+	}
+	return fi.Size(), fi.ModTime(), nil
+}
+
+// OpenBlob returns a blob's bytes from offset on.
+func (s *Service) OpenBlob(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error) {
+	d, err := digest.Parse(dgst)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
+	}
+	rc, err := s.driver.Reader(ctx, blobDataPath(d), offset)
+	if err != nil && isPathNotFound(err) {
+		return nil, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
+	}
+	return rc, err
+}
