@@ -28,7 +28,9 @@ func ObjectKey(registryID, dgst string) (string, error) {
 	return hex.EncodeToString(sum[:2]) + "-" + registryID + "-" + uuid(h[:32]) + "/" + uuid(h[32:]), nil
 }
 
-func uuid(h string) string { return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] }
+func uuid(h string) string {
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
 
 var keyPattern = regexp.MustCompile(`^([0-9a-f]{4})-([0-9]{12})-([0-9a-f-]{36})/([0-9a-f-]{36})$`)
 
