@@ -1,20 +1,342 @@
 package registry
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+)
 
-// Placeholders replaced by the implementation of api_lifecycle.go in this session.
+// Lifecycle policies and their preview (ECR-FACTS §2.1 T2). The rules are
+// evaluated by lifecycle.go; validation is lifecycle_validate.go.
+
+func lifecyclePolicyNotFound(name, registryID string) *APIError {
+	return apiErr("LifecyclePolicyNotFoundException",
+		"Lifecycle policy does not exist for the repository with name '%s' in the registry with id '%s'", name, registryID)
+}
+
+// lifecyclePreviewNotFound has the model's meaning ("There is no dry run
+// for this repository.") in the wording of ECR's other not-found texts [I].
+func lifecyclePreviewNotFound(name, registryID string) *APIError {
+	return apiErr("LifecyclePolicyPreviewNotFoundException",
+		"Lifecycle policy preview does not exist for the repository with name '%s' in the registry with id '%s'", name, registryID)
+}
+
+// lifecycleOut is the output of Put, Get and DeleteLifecyclePolicy; Put
+// has no lastEvaluatedAt.
+type lifecycleOut struct {
+	RegistryID      string `json:"registryId"`
+	RepositoryName  string `json:"repositoryName"`
+	Text            string `json:"lifecyclePolicyText"`
+	LastEvaluatedAt *epoch `json:"lastEvaluatedAt,omitempty"`
+}
+
+// lastEvaluated is m's lastEvaluatedAt: epoch 0 for a policy never
+// evaluated, as the CLI shows ("lastEvaluatedAt": 0.0,
+// aws-cli awscli/examples/ecr/delete-lifecycle-policy.rst).
+func lastEvaluated(m *repoMeta) *epoch {
+	e := epoch(time.Unix(0, 0))
+	if !m.LifecycleAt.IsZero() {
+		e = epoch(m.LifecycleAt)
+	}
+	return &e
+}
+
 func putLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
-	return nil, errNotImplemented
+	var in struct {
+		RegistryID     string `json:"registryId"`
+		RepositoryName string `json:"repositoryName"`
+		Text           string `json:"lifecyclePolicyText"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := validRepoRef(in.RegistryID, in.RepositoryName); err != nil {
+		return nil, err
+	}
+	if _, err := parseLifecyclePolicy(in.Text); err != nil {
+		return nil, err
+	}
+	text := compactLifecycleText(in.Text)
+	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
+		m.Lifecycle = text
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return lifecycleOut{RegistryID: s.cfg.Account, RepositoryName: m.Name, Text: text}, nil
 }
+
 func getLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
-	return nil, errNotImplemented
+	var in repoRef
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	m, err := s.lookupRepo(ctx, in.RegistryID, in.RepositoryName)
+	if err != nil {
+		return nil, err
+	}
+	if m.Lifecycle == "" {
+		return nil, lifecyclePolicyNotFound(m.Name, s.cfg.Account)
+	}
+	return lifecycleOut{s.cfg.Account, m.Name, m.Lifecycle, lastEvaluated(m)}, nil
 }
+
 func deleteLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
-	return nil, errNotImplemented
+	var in repoRef
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var old string
+	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
+		if m.Lifecycle == "" {
+			return lifecyclePolicyNotFound(m.Name, s.cfg.Account)
+		}
+		old, m.Lifecycle = m.Lifecycle, ""
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return lifecycleOut{s.cfg.Account, m.Name, old, lastEvaluated(m)}, nil
 }
+
+// lifecyclePreview is a finished preview, kept beside the repository's
+// record so that a large result does not weigh on every repository read.
+type lifecyclePreview struct {
+	// RepositoryCreatedAt ties the preview to one incarnation of the
+	// repository: a preview of a deleted repository does not reappear when
+	// a repository of the same name is created.
+	RepositoryCreatedAt time.Time         `json:"repositoryCreatedAt"`
+	Text                string            `json:"lifecyclePolicyText"`
+	Results             []lifecycleExpiry `json:"results"`
+}
+
+const previewPrefix = "lifecyclePreviews/"
+
+func previewKey(name string) string { return previewPrefix + url.PathEscape(name) + ".json" }
+
+// startLifecyclePolicyPreview evaluates the policy given, or the
+// repository's own, on the repository's images as they are now. ECR runs
+// the preview asynchronously and answers IN_PROGRESS; ecrlink finishes
+// before answering, so GetLifecyclePolicyPreview is COMPLETE at once and
+// LifecyclePolicyPreviewInProgressException never occurs.
 func startLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (any, error) {
-	return nil, errNotImplemented
+	var in struct {
+		RegistryID     string  `json:"registryId"`
+		RepositoryName string  `json:"repositoryName"`
+		Text           *string `json:"lifecyclePolicyText"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := validRepoRef(in.RegistryID, in.RepositoryName); err != nil {
+		return nil, err
+	}
+	if in.Text != nil {
+		if _, err := parseLifecyclePolicy(*in.Text); err != nil {
+			return nil, err
+		}
+	}
+	m, err := s.lookupRepo(ctx, in.RegistryID, in.RepositoryName)
+	if err != nil {
+		return nil, err
+	}
+	text := m.Lifecycle
+	if in.Text != nil {
+		text = *in.Text
+	}
+	if text == "" {
+		return nil, lifecyclePolicyNotFound(m.Name, s.cfg.Account)
+	}
+	if err := s.runPreview(ctx, m, text); err != nil {
+		return nil, err
+	}
+	return struct {
+		RegistryID     string `json:"registryId"`
+		RepositoryName string `json:"repositoryName"`
+		Text           string `json:"lifecyclePolicyText"`
+		Status         string `json:"status"`
+	}{s.cfg.Account, m.Name, text, "IN_PROGRESS"}, nil
 }
+
+// runPreview evaluates text on m's images and stores the result.
+func (s *Service) runPreview(ctx context.Context, m *repoMeta, text string) error {
+	policy, err := parseLifecyclePolicy(text)
+	if err != nil {
+		return err
+	}
+	images, err := s.listImages(ctx, m.Name)
+	if err != nil {
+		return err
+	}
+	in := make([]lifecycleImage, len(images))
+	for i, img := range images {
+		in[i] = lifecycleImage{Digest: img.Digest.String(), Tags: img.Tags, PushedAt: img.PushedAt}
+	}
+	b, err := json.Marshal(lifecyclePreview{
+		RepositoryCreatedAt: m.CreatedAt,
+		Text:                text,
+		Results:             policy.expire(in, s.cfg.Now()),
+	})
+	if err != nil {
+		return err
+	}
+	return s.meta.Put(ctx, previewKey(m.Name), b)
+}
+
+// loadPreview returns m's last preview, or ECR's not-found error.
+func (s *Service) loadPreview(ctx context.Context, m *repoMeta) (*lifecyclePreview, error) {
+	b, err := s.meta.Get(ctx, previewKey(m.Name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, lifecyclePreviewNotFound(m.Name, s.cfg.Account)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var p lifecyclePreview
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, err
+	}
+	if !p.RepositoryCreatedAt.Equal(m.CreatedAt) {
+		return nil, lifecyclePreviewNotFound(m.Name, s.cfg.Account)
+	}
+	return &p, nil
+}
+
+type previewResultOut struct {
+	ImageTags     []string `json:"imageTags,omitempty"`
+	ImageDigest   string   `json:"imageDigest"`
+	ImagePushedAt epoch    `json:"imagePushedAt"`
+	Action        struct {
+		Type string `json:"type"`
+	} `json:"action"`
+	AppliedRulePriority int `json:"appliedRulePriority"`
+}
+
+type previewIn struct {
+	RegistryID     string `json:"registryId"`
+	RepositoryName string `json:"repositoryName"`
+	ImageIDs       []struct {
+		ImageDigest string `json:"imageDigest"`
+		ImageTag    string `json:"imageTag"`
+	} `json:"imageIds"`
+	NextToken  string `json:"nextToken"`
+	MaxResults *int   `json:"maxResults"`
+	Filter     *struct {
+		TagStatus string `json:"tagStatus"`
+	} `json:"filter"`
+}
+
 func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (any, error) {
-	return nil, errNotImplemented
+	var in previewIn
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	limit, offset, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.lookupRepo(ctx, in.RegistryID, in.RepositoryName)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPreview(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	selected := slices.DeleteFunc(slices.Clone(p.Results), func(e lifecycleExpiry) bool { return !in.wants(e.Image) })
+	if offset > len(selected) {
+		return nil, errInvalidNextToken
+	}
+	page, next := selected[offset:], ""
+	if len(page) > limit {
+		page, next = page[:limit], encodeToken(strconv.Itoa(offset+limit))
+	}
+	out := make([]previewResultOut, len(page))
+	for i, e := range page {
+		out[i] = previewResultOut{ImageTags: e.Image.Tags, ImageDigest: e.Image.Digest,
+			ImagePushedAt: epoch(e.Image.PushedAt), AppliedRulePriority: e.Priority}
+		out[i].Action.Type = "EXPIRE"
+	}
+	type summary struct {
+		ExpiringImageTotalCount int `json:"expiringImageTotalCount"`
+	}
+	return struct {
+		RegistryID     string             `json:"registryId"`
+		RepositoryName string             `json:"repositoryName"`
+		Text           string             `json:"lifecyclePolicyText"`
+		Status         string             `json:"status"`
+		Results        []previewResultOut `json:"previewResults"`
+		NextToken      string             `json:"nextToken,omitempty"`
+		Summary        summary            `json:"summary"`
+	}{s.cfg.Account, m.Name, p.Text, "COMPLETE", out, next, summary{len(p.Results)}}, nil
+}
+
+var errInvalidNextToken = apiErr("InvalidParameterException", "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
+
+// check validates the request's own parameters and returns the page size
+// (1–100, default 100: the model's GetLifecyclePolicyPreview maxResults)
+// and the offset its nextToken stands for.
+func (in *previewIn) check() (limit, offset int, err error) {
+	if err := validRepoRef(in.RegistryID, in.RepositoryName); err != nil {
+		return 0, 0, err
+	}
+	if in.ImageIDs != nil && (in.MaxResults != nil || in.NextToken != "") {
+		return 0, 0, invalidParam("maxResults", "maxResults and nextToken cannot be used when you specify images with imageIds")
+	}
+	if in.ImageIDs != nil && (len(in.ImageIDs) < 1 || len(in.ImageIDs) > 100) {
+		return 0, 0, invalidParam("imageIds", "Member must have length between 1 and 100")
+	}
+	if in.Filter != nil && !slices.Contains([]string{"TAGGED", "UNTAGGED", "ANY"}, in.Filter.TagStatus) {
+		return 0, 0, invalidParam("filter.tagStatus", "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]")
+	}
+	limit = 100
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 100 {
+			return 0, 0, invalidParam("maxResults", "Member must have value between 1 and 100")
+		}
+		limit = *in.MaxResults
+	}
+	if in.NextToken == "" {
+		return limit, 0, nil
+	}
+	tok, err := decodeToken(in.NextToken)
+	if err != nil {
+		return 0, 0, err
+	}
+	if offset, err = strconv.Atoi(tok); err != nil || offset < 0 {
+		return 0, 0, errInvalidNextToken
+	}
+	return limit, offset, nil
+}
+
+// wants reports whether img passes the request's filter and imageIds.
+func (in *previewIn) wants(img lifecycleImage) bool {
+	if in.Filter != nil {
+		switch tagged := len(img.Tags) > 0; in.Filter.TagStatus {
+		case "TAGGED":
+			if !tagged {
+				return false
+			}
+		case "UNTAGGED":
+			if tagged {
+				return false
+			}
+		}
+	}
+	if in.ImageIDs == nil {
+		return true
+	}
+	for _, id := range in.ImageIDs {
+		if id.ImageDigest == img.Digest || (id.ImageTag != "" && slices.Contains(img.Tags, id.ImageTag)) {
+			return true
+		}
+	}
+	return false
 }
