@@ -1,0 +1,42 @@
+package registry
+
+import (
+	"context"
+	"net/http"
+)
+
+// mountable reports whether a blob upload's ?mount=&from= may be passed to
+// distribution, which then links the blob from the source repository (201)
+// or, when the source does not hold it, starts a plain upload (202).
+//
+// ECR mounts only within the registry, between repositories of the same
+// encryption configuration, and only for a caller allowed
+// ecr:GetDownloadUrlForLayer on the source (ECR-FACTS §4; the user guide's
+// blob-mounting.md). Any other mount request starts a plain upload, as on
+// ECR. ECR also asks the account to set BLOB_MOUNTING=ENABLED; ecrlink has
+// no PutAccountSetting yet, so it behaves as an account that has.
+func (s *Service) mountable(ctx context.Context, r *http.Request, dst *repoMeta) bool {
+	q := r.URL.Query()
+	from := q.Get("from")
+	if q.Get("mount") == "" || from == "" || from == dst.Name ||
+		!repositoryNamePattern.MatchString(from) || len(from) > 256 {
+		return false
+	}
+	src, err := s.getRepo(ctx, from)
+	if err != nil || src.EncryptionType != dst.EncryptionType || src.KMSKey != dst.KMSKey {
+		return false
+	}
+	arn := repositoryARN(s.cfg.Region, s.cfg.Account, from)
+	return s.authorize(ctx, principalFrom(ctx), "ecr:GetDownloadUrlForLayer", arn) == nil
+}
+
+// withoutMount turns a mount request into a plain upload request.
+func withoutMount(r *http.Request) {
+	q := r.URL.Query()
+	if !q.Has("mount") && !q.Has("from") {
+		return
+	}
+	q.Del("mount")
+	q.Del("from")
+	r.URL.RawQuery = q.Encode()
+}
