@@ -173,6 +173,11 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 		return s.serveReferrers(w, r, rt)
 	case rt.kind == routeTags && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		return s.serveTags(w, r, rt)
+	case rt.kind == routeBlob && r.Method == http.MethodGet:
+		// Layers leave through the starport bucket (ECR-FACTS §5).
+		if handled, err := s.serveBlob(w, r, rt); handled {
+			return err
+		}
 	case rt.kind == routeUpload && r.Method == http.MethodPost:
 		if !s.mountable(r.Context(), r, meta) {
 			withoutMount(r)
