@@ -199,7 +199,7 @@ func TestDocumentedExamples(t *testing.T) {
 			msg: "User: arn:aws:iam::222222222222:root is not authorized to perform: ecr:PutImage on resource: arn:aws:ecr:us-east-1:111111111111:repository/app because no resource-based policy allows the ecr:PutImage action"},
 		{name: "troubleshooting example: explicit endpoint deny", principal: "arn:aws:iam::123456789012:user/JohnDoe", identity: []string{doc(st(allow(), act("codedeploy:*"), res("*")))},
 			endpoint: []string{doc(st(allow(), anyone(), act("*"), res("*")), st(deny(), anyone(), act("codedeploy:ListDeployments"), res("*")))},
-			action: "codedeploy:ListDeployments", resource: "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*",
+			action:   "codedeploy:ListDeployments", resource: "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*",
 			want: ExplicitlyDenied, deniedBy: PolicyEndpoint,
 			msg: "User: arn:aws:iam::123456789012:user/JohnDoe is not authorized to perform: codedeploy:ListDeployments on resource: arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:* with an explicit deny in a VPC endpoint policy"},
 		{name: "S3 troubleshooting example: quoted resource", principal: "arn:aws:iam::123456789012:user/MaryMajor", identity: []string{doc(st(allow(), act("s3:*"), res("*")))},
