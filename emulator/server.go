@@ -70,7 +70,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, svc: svc, ln: ln, done: make(chan error, 1),
-		s3: &s3shim.Server{Presigner: layers.presigner, Store: embeddedStore{svc}, Logger: cfg.Logger}}
+		s3: &s3shim.Server{Presigner: layers.presigner, Store: layerStore(svc), Logger: cfg.Logger}}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -116,6 +116,15 @@ func (s *Server) routes() http.Handler {
 	r.Methods(http.MethodPost).Path("/").Headers("X-Amz-Target", "").Handler(s.withOrigin(api))
 	r.NotFoundHandler = http.HandlerFunc(notFound)
 	return r
+}
+
+// layerStore is where s3shim reads layer bytes: MinIO through minio-go when
+// the registry stores in S3, else the registry's embedded storage.
+func layerStore(svc *registry.Service) s3shim.Store {
+	if client, bucket, root, ok := svc.MinIO(); ok {
+		return &s3shim.MinIOStore{Client: client, Bucket: bucket, RootDirectory: root}
+	}
+	return embeddedStore{svc}
 }
 
 func hostIs(k hostKind) mux.MatcherFunc {

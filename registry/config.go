@@ -26,6 +26,9 @@ type Config struct {
 	// DataDir holds layers, manifests, metadata and the token key. Empty
 	// means everything is kept in memory and lost on Close.
 	DataDir string
+	// S3, if set, keeps everything in an S3 bucket (MinIO) instead of
+	// DataDir.
+	S3 *S3Config
 	// Identities maps access keys to principals. A key not listed acts as the
 	// account root without signature verification, so that zero-config
 	// clients with any credentials work.
@@ -64,6 +67,11 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.S3 != nil {
+		s3 := *c.S3
+		s3.withDefaults()
+		c.S3 = &s3
+	}
 	return c
 }
 
@@ -75,6 +83,12 @@ func (c Config) Validate() error {
 	}
 	if !regionPattern.MatchString(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))
+	}
+	if c.S3 != nil {
+		if c.DataDir != "" {
+			errs = append(errs, errors.New("data directory and s3 storage are exclusive"))
+		}
+		errs = append(errs, c.S3.validate())
 	}
 	seen := map[string]bool{}
 	for i, id := range c.Identities {

@@ -79,9 +79,21 @@ func (slogHook) Fire(e *logrus.Entry) error {
 	return nil
 }
 
-// newApp builds the embedded distribution app. dataDir empty means in
-// memory; secret signs distribution's upload state.
-func newApp(ctx context.Context, dataDir, secret string) (app *handlers.App, c *captured, err error) {
+// storageParameters picks distribution's driver: S3 (MinIO), the
+// filesystem under DataDir, or memory.
+func storageParameters(cfg Config) configuration.Storage {
+	switch {
+	case cfg.S3 != nil:
+		return configuration.Storage{"s3": cfg.S3.driverParameters()}
+	case cfg.DataDir != "":
+		return configuration.Storage{"filesystem": configuration.Parameters{"rootdirectory": filepath.Join(cfg.DataDir, "registry")}}
+	}
+	return configuration.Storage{"inmemory": configuration.Parameters{}}
+}
+
+// newApp builds the embedded distribution app on driver; secret signs
+// distribution's upload state.
+func newApp(ctx context.Context, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
 	if err := registerCapture(); err != nil {
 		return nil, nil, err
 	}
@@ -91,11 +103,12 @@ func newApp(ctx context.Context, dataDir, secret string) (app *handlers.App, c *
 		"delete":   configuration.Parameters{"enabled": true},
 		"redirect": configuration.Parameters{"disable": true},
 		"cache":    configuration.Parameters{"blobdescriptor": "inmemory"},
+		// Interrupted uploads are invisible; purge them after a day.
+		"maintenance": configuration.Parameters{"uploadpurging": map[any]any{
+			"enabled": true, "age": "24h", "interval": "1h", "dryrun": false}},
 	}
-	if dataDir == "" {
-		storage["inmemory"] = configuration.Parameters{}
-	} else {
-		storage["filesystem"] = configuration.Parameters{"rootdirectory": filepath.Join(dataDir, "registry")}
+	for k, v := range driver {
+		storage[k] = v
 	}
 	cfg := &configuration.Configuration{Storage: storage}
 	cfg.Version = configuration.MajorMinorVersion(0, 1)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/distribution/distribution/v3"
 	"github.com/distribution/distribution/v3/registry/handlers"
+	"github.com/minio/minio-go/v7"
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
 )
 
@@ -22,6 +23,7 @@ type Service struct {
 	driver storagedriver.StorageDriver
 	meta   metaStore
 	tokens *tokenIssuer
+	s3     *minio.Client // nil unless Config.S3
 	keys   map[string]Identity // by access key id
 
 	// metaMu serialises read-modify-write of metadata objects; repoLocks
@@ -41,9 +43,17 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	for _, id := range cfg.Identities {
 		s.keys[id.AccessKeyID] = id
 	}
-	if cfg.DataDir == "" {
+	switch {
+	case cfg.S3 != nil:
+		client, err := connectS3(ctx, cfg.S3)
+		if err != nil {
+			return nil, err
+		}
+		s.s3 = client
+		s.meta = &s3Store{client: client, bucket: cfg.S3.Bucket, prefix: cfg.S3.RootDirectory + "/meta/"}
+	case cfg.DataDir == "":
 		s.meta = newMemStore()
-	} else {
+	default:
 		fsm, err := newFileStore(filepath.Join(cfg.DataDir, "meta"))
 		if err != nil {
 			return nil, err
@@ -58,7 +68,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	// Upload state must verify after a restart, so its secret derives from
 	// the persisted token key.
 	secret := hex.EncodeToString(hmacSHA256(key, "distribution upload state"))
-	app, c, err := newApp(ctx, cfg.DataDir, secret)
+	app, c, err := newApp(ctx, storageParameters(cfg), secret)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ type serveFlags struct {
 	account   string
 	region    string
 	logLevel  string
+	s3        registry.S3Config
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -35,6 +36,13 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.BoolVar(&f.ephemeral, "ephemeral", env("ECRLINK_EPHEMERAL", "") == "true", "keep everything in memory (ECRLINK_EPHEMERAL=true)")
 	fs.StringVar(&f.account, "account", env("ECRLINK_ACCOUNT", registry.DefaultAccount), "12-digit account id served (ECRLINK_ACCOUNT)")
 	fs.StringVar(&f.region, "region", env("ECRLINK_REGION", registry.DefaultRegion), "AWS region served (ECRLINK_REGION)")
+	fs.StringVar(&f.s3.Endpoint, "s3-endpoint", env("ECRLINK_S3_ENDPOINT", ""), "store in this S3/MinIO server, e.g. http://127.0.0.1:9000, instead of --data-dir (ECRLINK_S3_ENDPOINT)")
+	fs.StringVar(&f.s3.Bucket, "s3-bucket", env("ECRLINK_S3_BUCKET", "ecrlink"), "bucket, created if missing (ECRLINK_S3_BUCKET)")
+	fs.StringVar(&f.s3.AccessKey, "s3-access-key", env("ECRLINK_S3_ACCESS_KEY", ""), "S3 access key (ECRLINK_S3_ACCESS_KEY)")
+	fs.StringVar(&f.s3.SecretKey, "s3-secret-key", env("ECRLINK_S3_SECRET_KEY", ""), "S3 secret key (ECRLINK_S3_SECRET_KEY)")
+	fs.StringVar(&f.s3.Region, "s3-region", env("ECRLINK_S3_REGION", "us-east-1"), "the bucket's region (ECRLINK_S3_REGION)")
+	fs.StringVar(&f.s3.RootDirectory, "s3-root", env("ECRLINK_S3_ROOT", "ecrlink"), "prefix of every object ecrlink writes (ECRLINK_S3_ROOT)")
+	fs.BoolVar(&f.s3.SkipVerify, "s3-tls-skip-verify", env("ECRLINK_S3_TLS_SKIP_VERIFY", "") == "true", "do not verify the S3 server's certificate; the endpoint's scheme turns TLS on (ECRLINK_S3_TLS_SKIP_VERIFY=true)")
 	fs.StringVar(&f.logLevel, "log-level", env("ECRLINK_LOG_LEVEL", "info"), "debug, info, warn or error (ECRLINK_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -82,8 +90,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cfg := emulator.Config{Addr: f.listen, Logger: logger,
 		Registry: registry.Config{Account: f.account, Region: f.region, DataDir: f.dataDir}}
 	where := f.dataDir
-	if f.ephemeral {
+	switch {
+	case f.ephemeral && f.s3.Endpoint != "":
+		fmt.Fprintln(stderr, "ecrlink serve: --ephemeral and --s3-endpoint are exclusive")
+		return 2
+	case f.ephemeral:
 		cfg.Registry.DataDir, where = "", "memory (--ephemeral)"
+	case f.s3.Endpoint != "":
+		s3 := f.s3
+		cfg.Registry.DataDir, cfg.Registry.S3 = "", &s3
+		where = s3.Endpoint + "/" + s3.Bucket + "/" + s3.RootDirectory
 	}
 	srv, err := emulator.Start(ctx, cfg)
 	if err != nil {

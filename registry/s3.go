@@ -1,0 +1,177 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/distribution/distribution/v3/configuration"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/s3-aws" // registers "s3"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// S3Config keeps layers, manifests and ecrlink's metadata in one S3 bucket
+// (MinIO), so that several ecrlink processes can share a store.
+type S3Config struct {
+	// Endpoint is the server's URL; its scheme decides TLS, e.g.
+	// http://127.0.0.1:9000. Required.
+	Endpoint string
+	// Bucket is created if missing. Required.
+	Bucket    string
+	AccessKey string
+	SecretKey string
+	// Region is the bucket's region; empty means "us-east-1".
+	Region string
+	// RootDirectory prefixes every object ecrlink writes; empty means
+	// "ecrlink".
+	RootDirectory string
+	// SkipVerify disables TLS certificate verification (testing only).
+	SkipVerify bool
+}
+
+func (c *S3Config) withDefaults() {
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.RootDirectory == "" {
+		c.RootDirectory = "ecrlink"
+	}
+	c.RootDirectory = strings.Trim(c.RootDirectory, "/")
+}
+
+func (c *S3Config) validate() error {
+	var errs []error
+	u, err := url.Parse(c.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		errs = append(errs, fmt.Errorf("s3 endpoint %q: want http(s)://host[:port]", c.Endpoint))
+	}
+	if c.Bucket == "" {
+		errs = append(errs, errors.New("s3 bucket is empty"))
+	}
+	if c.AccessKey == "" || c.SecretKey == "" {
+		errs = append(errs, errors.New("s3 access key and secret key are required"))
+	}
+	return errors.Join(errs...)
+}
+
+// driverParameters are distribution's S3 driver settings for c.
+func (c *S3Config) driverParameters() configuration.Parameters {
+	u, _ := url.Parse(c.Endpoint)
+	return configuration.Parameters{
+		"accesskey": c.AccessKey, "secretkey": c.SecretKey, "region": c.Region,
+		"regionendpoint": c.Endpoint, "bucket": c.Bucket, "rootdirectory": "/" + c.RootDirectory + "/registry",
+		"forcepathstyle": true, "secure": u.Scheme == "https", "skipverify": c.SkipVerify, "v4auth": true,
+	}
+}
+
+// connectS3 returns a minio-go client for c, with the bucket in place. It
+// fails fast, saying what to check, when the server is unreachable or the
+// credentials are wrong.
+func connectS3(ctx context.Context, c *S3Config) (*minio.Client, error) {
+	u, _ := url.Parse(c.Endpoint)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if c.SkipVerify {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+	}
+	client, err := minio.New(u.Host, &minio.Options{
+		Creds: credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""), Secure: u.Scheme == "https",
+		Region: c.Region, Transport: tr, MaxRetries: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("s3 endpoint %s: %w", c.Endpoint, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	exists, err := client.BucketExists(ctx, c.Bucket)
+	if err != nil {
+		return nil, explainS3Error(c, err)
+	}
+	if !exists {
+		err := client.MakeBucket(ctx, c.Bucket, minio.MakeBucketOptions{Region: c.Region})
+		if err != nil && minio.ToErrorResponse(err).Code != "BucketAlreadyOwnedByYou" {
+			return nil, explainS3Error(c, err)
+		}
+	}
+	return client, nil
+}
+
+func explainS3Error(c *S3Config, err error) error {
+	switch minio.ToErrorResponse(err).Code {
+	case "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied":
+		return fmt.Errorf("s3 %s bucket %s: the server refused the credentials; check --s3-access-key and --s3-secret-key: %w", c.Endpoint, c.Bucket, err)
+	}
+	return fmt.Errorf("s3 %s bucket %s: cannot reach the server; check that MinIO is running at --s3-endpoint and that TLS settings match its scheme: %w", c.Endpoint, c.Bucket, err)
+}
+
+// s3Store is the metaStore in the bucket: one object per key under
+// ROOT/meta/. A single PUT is atomic, as DESIGN.md asks.
+type s3Store struct {
+	client *minio.Client
+	bucket string
+	prefix string // ROOT/meta/
+}
+
+func (s *s3Store) object(key string) string { return s.prefix + key }
+
+func (s *s3Store) Get(ctx context.Context, key string) ([]byte, error) {
+	o, err := s.client.GetObject(ctx, s.bucket, s.object(key), minio.GetObjectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("meta %s: %w", key, err)
+	}
+	defer o.Close()
+	b, err := io.ReadAll(io.LimitReader(o, 16<<20))
+	if err != nil {
+		if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
+			return nil, fmt.Errorf("meta %s: %w", key, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("meta %s: %w", key, err)
+	}
+	return b, nil
+}
+
+func (s *s3Store) Put(ctx context.Context, key string, data []byte) error {
+	_, err := s.client.PutObject(ctx, s.bucket, s.object(key), bytes.NewReader(data), int64(len(data)),
+		minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true})
+	if err != nil {
+		return fmt.Errorf("meta %s: %w", key, err)
+	}
+	return nil
+}
+
+func (s *s3Store) Delete(ctx context.Context, key string) error {
+	err := s.client.RemoveObject(ctx, s.bucket, s.object(key), minio.RemoveObjectOptions{})
+	if err != nil && minio.ToErrorResponse(err).Code != minio.NoSuchKey {
+		return fmt.Errorf("meta %s: %w", key, err)
+	}
+	return nil
+}
+
+func (s *s3Store) List(ctx context.Context, prefix string) ([]string, error) {
+	var keys []string
+	for o := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.object(prefix), Recursive: true}) {
+		if o.Err != nil {
+			return nil, fmt.Errorf("meta list %s: %w", prefix, o.Err)
+		}
+		keys = append(keys, strings.TrimPrefix(o.Key, s.prefix))
+	}
+	return keys, nil // ListObjects is in key order
+}
+
+// MinIO returns the client and the blob root of an S3-backed Service, for
+// s3shim to read layer bytes; ok is false for other storage.
+func (s *Service) MinIO() (client *minio.Client, bucket, rootDirectory string, ok bool) {
+	if s.s3 == nil {
+		return nil, "", "", false
+	}
+	return s.s3, s.cfg.S3.Bucket, path.Join(s.cfg.S3.RootDirectory, "registry"), true
+}
