@@ -10,8 +10,8 @@ import (
 
 	"github.com/distribution/distribution/v3"
 	"github.com/distribution/distribution/v3/registry/handlers"
-	"github.com/minio/minio-go/v7"
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
+	"github.com/minio/minio-go/v7"
 )
 
 // Service is one ECR private registry. Its handlers are mounted by the
@@ -23,7 +23,7 @@ type Service struct {
 	driver storagedriver.StorageDriver
 	meta   metaStore
 	tokens *tokenIssuer
-	s3     *minio.Client // nil unless Config.S3
+	s3     *minio.Client       // nil unless Config.S3
 	keys   map[string]Identity // by access key id
 
 	// metaMu serialises read-modify-write of metadata objects; repoLocks
