@@ -124,9 +124,11 @@ func (r *lifecycleRule) selects(img lifecycleImage) bool {
 // days before now.
 func (r *lifecycleRule) marks(images []lifecycleImage, selected []int, now time.Time) []int {
 	if r.CountType == countSincePushed {
-		limit := time.Duration(r.CountNumber) * 24 * time.Hour
+		// A date, not a Duration: countNumber may be up to 2^31-1 days,
+		// far beyond what a Duration holds.
+		cutoff := now.UTC().AddDate(0, 0, -r.CountNumber)
 		return slices.DeleteFunc(slices.Clone(selected), func(i int) bool {
-			return now.Sub(images[i].PushedAt) <= limit
+			return !images[i].PushedAt.Before(cutoff)
 		})
 	}
 	if len(selected) <= r.CountNumber {

@@ -117,6 +117,12 @@ func TestLifecycleExpire(t *testing.T) {
 			want:   nil,
 		},
 		{
+			name:   "the largest day count expires nothing",
+			rules:  `{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 2147483647}, "action": {"type": "expire"}}`,
+			images: []lifecycleImage{img("ancient", 40000), img("new", 0)},
+			want:   nil,
+		},
+		{
 			name:   "same push time is ordered by digest",
 			rules:  `{"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}`,
 			images: []lifecycleImage{img("sha256:b", 1), img("sha256:a", 1), img("sha256:c", 1)},
@@ -231,4 +237,40 @@ func TestParseLifecyclePolicyLength(t *testing.T) {
 	if !errors.As(err, &ae) || !strings.Contains(ae.Message, "less than or equal to 30720") {
 		t.Fatalf("30,721 characters: got %v", err)
 	}
+}
+
+// FuzzParseLifecyclePolicy holds the parser and the engine to their
+// contracts on any text: no panic, an InvalidParameterException for every
+// rejection, and for an accepted policy rules in strictly ascending
+// priority and at most one expiry per image, each by a rule that exists.
+func FuzzParseLifecyclePolicy(f *testing.F) {
+	f.Add(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)
+	f.Add(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["prod*"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},` +
+		`{"rulePriority":2,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}]}`)
+	f.Add(`{"rules":[{"rulePriority":-9223372036854775809,"selection":{},"action":{}}]}` + strings.Repeat(" ", 40))
+	images := []lifecycleImage{img("a", 30, "prod-1", "beta"), img("b", 3), img("c", 1, "prod-2"), img("d", 400, "x")}
+	f.Fuzz(func(t *testing.T, text string) {
+		p, err := parseLifecyclePolicy(text)
+		if err != nil {
+			var ae *APIError
+			if !errors.As(err, &ae) || ae.Type != "InvalidParameterException" {
+				t.Fatalf("rejection %v is not an InvalidParameterException", err)
+			}
+			return
+		}
+		priorities := map[int]bool{}
+		for i, r := range p.Rules {
+			if i > 0 && p.Rules[i-1].Priority >= r.Priority {
+				t.Fatalf("rules out of order: %+v", p.Rules)
+			}
+			priorities[r.Priority] = true
+		}
+		seen := map[string]bool{}
+		for _, e := range p.expire(images, lifecycleNow) {
+			if seen[e.Image.Digest] || !priorities[e.Priority] {
+				t.Fatalf("bad expiry %+v in %+v", e, p.Rules)
+			}
+			seen[e.Image.Digest] = true
+		}
+	})
 }

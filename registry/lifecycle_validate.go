@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -296,7 +297,7 @@ func (p *lifecyclePolicy) check() error {
 			return err
 		}
 	}
-	slices.SortStableFunc(p.Rules, func(a, b lifecycleRule) int { return a.Priority - b.Priority })
+	slices.SortStableFunc(p.Rules, func(a, b lifecycleRule) int { return cmp.Compare(a.Priority, b.Priority) })
 	untagged := 0
 	for i, r := range p.Rules {
 		if i > 0 && p.Rules[i-1].Priority == r.Priority {
