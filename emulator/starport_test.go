@@ -1,0 +1,141 @@
+package emulator_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// recorder remembers every request a client sends.
+type recorder struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.reqs = append(r.reqs, req.Clone(context.Background()))
+	r.mu.Unlock()
+	return r.next.RoundTrip(req)
+}
+
+// TestPullFollowsRedirectToStarport pulls by AWS names: every layer comes
+// from the starport bucket's host after a 307, and no request to that host
+// carries the registry credentials (ECR-FACTS §5).
+func TestPullFollowsRedirectToStarport(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Account: "111122223333"}})
+	inst.CreateRepository("app")
+	_, port, _ := strings.Cut(inst.Host(), ":")
+	rec := &recorder{next: inst.HTTPClient().Transport}
+	opts := []remote.Option{remote.WithAuth(inst.Auth()), remote.WithTransport(rec)}
+	img, _ := random.Image(4096, 3)
+	ref, _ := name.ParseReference("111122223333.dkr.ecr.us-east-1.amazonaws.com:"+port+"/app:1", name.Insecure)
+	if err := remote.Write(ref, img, opts...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := remote.Image(ref, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := got.ConfigFile(); err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	layers, _ := got.Layers()
+	for _, l := range layers {
+		rc, err := l.Compressed() // verifies the digest while reading
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, rc); err != nil {
+			t.Fatalf("layer bytes: %v", err)
+		}
+		rc.Close()
+	}
+	starport := "prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com:" + port
+	var fetched int
+	for _, r := range rec.reqs {
+		if r.Host != starport && r.URL.Host != starport {
+			continue
+		}
+		fetched++
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("request to the starport bucket carried Authorization: %s", r.URL)
+		}
+		if !strings.Contains(r.URL.RawQuery, "X-Amz-Signature=") || !strings.Contains(r.URL.RawQuery, "X-Amz-Security-Token=") {
+			t.Errorf("starport URL is not presigned: %s", r.URL)
+		}
+	}
+	if fetched < 4 { // the config and three layers
+		t.Fatalf("%d requests reached the starport bucket, want at least 4", fetched)
+	}
+}
+
+// TestStarportErrors follows layer URLs by hand: a range, a tampered URL
+// and GetDownloadUrlForLayer's URL.
+func TestStarportErrors(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst.CreateRepository("app")
+	img, _ := random.Image(1000, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	ld, _ := layers[0].Digest()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("GET", inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
+	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != 307 || !strings.HasPrefix(loc, inst.URL()+"/prod-us-east-1-starport-layer-bucket/") {
+		t.Fatalf("blob GET: %d Location %q, want 307 to the path-style bucket on this listener", resp.StatusCode, loc)
+	}
+	get := func(u, rng string) (int, string) {
+		req, _ := http.NewRequest("GET", u, nil)
+		if rng != "" {
+			req.Header.Set("Range", rng)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	rc, _ := layers[0].Compressed()
+	whole, _ := io.ReadAll(rc)
+	if code, body := get(loc, "bytes=5-9"); code != 206 || body != string(whole[5:10]) {
+		t.Errorf("range: %d %q", code, body)
+	}
+	if code, body := get(strings.Replace(loc, "X-Amz-Signature=", "X-Amz-Signature=f", 1), ""); code != 403 || !strings.Contains(body, "<Code>SignatureDoesNotMatch</Code>") {
+		t.Errorf("tampered: %d %s", code, body)
+	}
+	out, err := inst.ECR().GetDownloadUrlForLayer(context.Background(), &ecr.GetDownloadUrlForLayerInput{
+		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
+	if err != nil {
+		t.Fatalf("GetDownloadUrlForLayer: %v", err)
+	}
+	if code, body := get(aws.ToString(out.DownloadUrl), ""); code != 200 || body != string(whole) {
+		t.Errorf("downloadUrl: %d, %d bytes", code, len(body))
+	}
+}
