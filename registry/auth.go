@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"context"
 	"errors"
 	"net/http"
 )
@@ -48,14 +47,6 @@ func challenge(w http.ResponseWriter, o Origin) {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusUnauthorized)
 	_, _ = w.Write([]byte("Not Authorized\n"))
-}
-
-// authorize decides whether principal may perform action on resource. Every
-// principal is allowed until policy evaluation is wired in; the call sites
-// are final.
-func (s *Service) authorize(ctx context.Context, principal, action, resource string) error {
-	_, _, _, _ = ctx, principal, action, resource
-	return nil
 }
 
 // rootPrincipal is the account root ARN of the Service's account.

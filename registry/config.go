@@ -47,6 +47,10 @@ type Identity struct {
 	AccessKeyID     string
 	SecretAccessKey string // empty: the signature is not verified
 	Principal       string // an IAM user, role session or root ARN
+	// Policies are the principal's identity-based policy documents. A
+	// principal other than the account root with none may do only what a
+	// resource policy grants it.
+	Policies []string
 }
 
 var (

@@ -15,6 +15,10 @@ type APIError struct {
 	Type    string // exception name, e.g. "RepositoryNotFoundException"
 	Message string
 	Status  int // zero means 400
+	// Fields are further members of the exception's shape, written beside
+	// message (InvalidLayerPartException's lastValidByteReceived); nil
+	// means none.
+	Fields map[string]any
 }
 
 func (e *APIError) Error() string { return e.Type + ": " + e.Message }
@@ -42,7 +46,10 @@ func repositoryAlreadyExists(name, registryID string) *APIError {
 // is a ServerException whose detail goes to the log, not the client.
 func writeAPIError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var ae *APIError
-	if !errors.As(err, &ae) {
+	var de *DeniedError
+	if errors.As(err, &de) {
+		ae = deniedAPI(de)
+	} else if !errors.As(err, &ae) {
 		log.Error("ecr api: internal error", "err", err)
 		ae = &APIError{Type: "ServerException", Message: "An internal error occurred.", Status: http.StatusInternalServerError}
 	}
@@ -54,6 +61,16 @@ func writeAPIError(w http.ResponseWriter, log *slog.Logger, err error) {
 		Type    string `json:"__type"`
 		Message string `json:"message,omitempty"`
 	}{ae.Type, ae.Message})
+	if ae.Fields != nil {
+		out := map[string]any{"__type": ae.Type}
+		if ae.Message != "" {
+			out["message"] = ae.Message
+		}
+		for k, v := range ae.Fields {
+			out[k] = v
+		}
+		body, _ = json.Marshal(out)
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
@@ -77,7 +94,10 @@ func regErr(status int, code, format string, args ...any) *RegistryError {
 // headers; unknown errors are 500 UNKNOWN with the detail logged.
 func writeRegistryError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var re *RegistryError
-	if !errors.As(err, &re) {
+	var de *DeniedError
+	if errors.As(err, &de) {
+		re = deniedRegistry(de)
+	} else if !errors.As(err, &re) {
 		log.Error("registry: internal error", "err", err)
 		re = &RegistryError{Code: "UNKNOWN", Message: "unknown error", Status: http.StatusInternalServerError}
 	}

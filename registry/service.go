@@ -11,6 +11,7 @@ import (
 	"github.com/distribution/distribution/v3"
 	"github.com/distribution/distribution/v3/registry/handlers"
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
+	"github.com/ecrlink/ecrlink/policyeval"
 	"github.com/minio/minio-go/v7"
 )
 
@@ -25,6 +26,10 @@ type Service struct {
 	tokens *tokenIssuer
 	s3     *minio.Client       // nil unless Config.S3
 	keys   map[string]Identity // by access key id
+	// identityPolicies are Config.Identities' policies by principal;
+	// policies caches compiled repository and registry policies.
+	identityPolicies map[string][]*policyeval.Policy
+	policies         policyCache
 
 	// metaMu serialises read-modify-write of metadata objects; repoLocks
 	// serialise manifest writes per repository so tag immutability holds
@@ -39,7 +44,11 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("registry config: %w", err)
 	}
-	s := &Service{cfg: cfg, keys: map[string]Identity{}}
+	ip, err := compileIdentities(cfg.Identities)
+	if err != nil {
+		return nil, fmt.Errorf("registry config: %w", err)
+	}
+	s := &Service{cfg: cfg, keys: map[string]Identity{}, identityPolicies: ip}
 	for _, id := range cfg.Identities {
 		s.keys[id.AccessKeyID] = id
 	}
