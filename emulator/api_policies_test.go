@@ -82,6 +82,9 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{})
 	inst.CreateRepository("pol/app")
+	// The lock-out case gets a repository of its own: once set, it denies
+	// the root too, as on AWS.
+	inst.CreateRepository("pol/locked")
 	client := inst.ECR()
 	invalid := invalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'")
 	tests := []struct {
@@ -101,7 +104,7 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 			text:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"nobody"},"Action":"ecr:BatchGetImage"}]}`,
 			wantErr: invalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'")},
 		{name: "lock-out without force", repo: "pol/app", text: lockout, wantErr: invalid},
-		{name: "lock-out with force", repo: "pol/app", text: lockout, force: true},
+		{name: "lock-out with force", repo: "pol/locked", text: lockout, force: true},
 		{name: "missing repository", repo: "pol/nope", text: publicPull, wantErr: repoNotFoundErr("pol/nope", "000000000000")},
 		{name: "bad repository name", repo: "P", text: publicPull, wantErr: &types.InvalidParameterException{}},
 	}
