@@ -101,8 +101,13 @@ func evaluate(req *Request, set *Set, all *[]Match) Decision {
 		set = &Set{}
 	}
 	e := evalCtx{req: req, caller: parseCaller(req.Principal)}
-	e.resAcct = resourceAccount(req, &e.caller)
 	noResourceLevel := req.Resource == "" || req.Resource == "*"
+	if noResourceLevel {
+		e.res[0], e.resN = "*", 1
+	} else {
+		e.res, e.resN = splitARN(req.Resource)
+	}
+	e.resAcct = resourceAccount(req, &e)
 
 	var id, res, reg outcome
 	for i, p := range set.Identity {
@@ -175,16 +180,14 @@ func (e *evalCtx) grantDecision(id, res, reg outcome, set *Set, noResourceLevel 
 // resourceAccount is the account owning the resource: as given, else the
 // resource ARN's account field, else (for "*" and ARNs without an account)
 // the caller's own account.
-func resourceAccount(req *Request, c *caller) string {
+func resourceAccount(req *Request, e *evalCtx) string {
 	if req.ResourceAccount != "" {
 		return req.ResourceAccount
 	}
-	if req.Resource != "" && req.Resource != "*" {
-		if f, n := splitARN(req.Resource); n == 6 && f[4] != "" {
-			return f[4]
-		}
+	if e.resN == 6 && e.res[4] != "" {
+		return e.res[4]
 	}
-	return c.account // S3 ARNs have no account field: the caller's own
+	return e.caller.account // S3 ARNs have no account field: the caller's own
 }
 
 func merge(into *outcome, o outcome) {
@@ -256,7 +259,7 @@ func (s *statement) matchResource(e *evalCtx) bool {
 		r = "*"
 	}
 	for i := range s.resources {
-		if s.resources[i].match(r, e) {
+		if s.resources[i].matchFields(r, &e.res, e.resN, e) {
 			return !s.notResource
 		}
 	}

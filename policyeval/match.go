@@ -47,7 +47,9 @@ func (p *pattern) match(s string, fold bool, e *evalCtx) bool {
 		return true
 	case patExact:
 		if fold {
-			return equalFoldASCII(s, p.lit)
+			// Actions of one service share their prefix: compare the
+			// last byte first to reject most of them at once.
+			return len(s) == len(p.lit) && (len(s) == 0 || lowerASCII(s[len(s)-1]) == lowerASCII(p.lit[len(s)-1])) && equalFoldASCII(s, p.lit)
 		}
 		return s == p.lit
 	case patPrefix:
@@ -111,18 +113,18 @@ func hasPrefixFold(s, prefix string, fold bool) bool {
 }
 
 // splitARN splits s at its first five colons into at most six fields; the
-// sixth keeps any further colons. It does not allocate.
+// sixth keeps any further colons. It does not allocate; a byte loop beats
+// strings.IndexByte on strings this short.
 func splitARN(s string) (f [6]string, n int) {
-	for n < 5 {
-		i := strings.IndexByte(s, ':')
-		if i < 0 {
-			break
+	start := 0
+	for i := 0; i < len(s) && n < 5; i++ {
+		if s[i] == ':' {
+			f[n] = s[start:i]
+			n++
+			start = i + 1
 		}
-		f[n] = s[:i]
-		n++
-		s = s[i+1:]
 	}
-	f[n] = s
+	f[n] = s[start:]
 	return f, n + 1
 }
 
@@ -152,13 +154,19 @@ func compileARN(s string, vars bool) arnPattern {
 }
 
 func (p *arnPattern) match(arn string, e *evalCtx) bool {
+	f, n := splitARN(arn)
+	return p.matchFields(arn, &f, n, e)
+}
+
+// matchFields is match with the ARN already split, so that Evaluate splits
+// the request's resource once for all the statements.
+func (p *arnPattern) matchFields(arn string, f *[6]string, n int, e *evalCtx) bool {
 	if p.any {
 		return true
 	}
 	if arn == "*" { // actions without resource-level support (POLICY-FACTS §3.2)
 		return false
 	}
-	f, n := splitARN(arn)
 	if n < p.n || p.n == 6 && n != 6 {
 		return false
 	}

@@ -51,6 +51,8 @@ func (v *values) nullSet() bool { return v.n == 0 || v.n == 1 && v.at(0) == "" }
 type evalCtx struct {
 	req     *Request
 	caller  caller
+	res     [6]string // the request's resource ARN, split once
+	resN    int
 	resAcct string
 	roleARN string // derived aws:PrincipalArn of a session, built on first use
 }
