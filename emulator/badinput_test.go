@@ -123,7 +123,7 @@ func TestRegistryBadInput(t *testing.T) {
 		{"manifest too large", "PUT", "/v2/app/manifests/v1", "application/vnd.oci.image.manifest.v1+json", strings.Repeat(" ", 4<<20+1), 413, "MANIFEST_INVALID"},
 		{"manifest naming a missing config", "PUT", "/v2/app/manifests/v1", "application/vnd.oci.image.manifest.v1+json", manifest, 400, "MANIFEST_BLOB_UNKNOWN"},
 		{"manifest digest mismatch", "PUT", "/v2/app/manifests/sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "application/vnd.oci.image.manifest.v1+json", manifest, 400, "DIGEST_INVALID"},
-		{"blob delete", "DELETE", "/v2/app/blobs/sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "", "", 405, "UNSUPPORTED"},
+		{"delete of a missing blob", "DELETE", "/v2/app/blobs/sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "", "", 404, "BLOB_UNKNOWN"},
 		{"catalog", "GET", "/v2/_catalog", "", "", 405, "UNSUPPORTED"},
 		{"unknown upload", "PATCH", "/v2/app/blobs/uploads/3f3a0d0c-1d0f-4a62-9f59-0f8e6f1d2a11", "application/octet-stream", "abc", 404, "BLOB_UPLOAD_UNKNOWN"},
 		{"unknown resource", "GET", "/v2/app/things", "", "", 404, "NOT_FOUND"},

@@ -76,6 +76,15 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err := decode(body, &common); err != nil {
 		return nil, err
 	}
+	// AWS validates input against the model before it authorizes.
+	if err := validRegistryID(common.RegistryID); err != nil {
+		return nil, err
+	}
+	if common.RepositoryName != "" {
+		if err := validRepositoryName("repositoryName", common.RepositoryName); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.authorize(ctx, principal, op.action, s.resourceOf(op.action, common.RegistryID, common.RepositoryName, common.ResourceARN)); err != nil {
 		return nil, err
 	}

@@ -163,17 +163,26 @@ func getDownloadURLForLayer(ctx context.Context, s *Service, body []byte) (any, 
 		return nil, apiErr("LayerInaccessibleException",
 			"The layer with digest '%s' is not referenced by any image in the repository with name '%s' in the registry with id '%s'", d, m.Name, s.cfg.Account)
 	}
-	return map[string]string{"downloadUrl": layerURL(originOf(ctx), m.Name, d), "layerDigest": d.String()}, nil
+	u, err := s.layerURL(ctx, m.Name, d)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"downloadUrl": u, "layerDigest": d.String()}, nil
 }
 
-// layerURL is where a client downloads a layer. For now that is the
-// registry's own blob URL on the host the client used, which works with
-// the registry credentials; ECR hands out a presigned starport URL
-// instead (ECR-FACTS §5), which will replace this.
-func layerURL(o Origin, repository string, d digest.Digest) string {
+// layerURL is where a client downloads a layer: the presigned starport URL
+// the registry's blob GET redirects to (ECR-FACTS §5), or, without a
+// LayerLocator, the registry's own blob URL on the host the client used.
+func (s *Service) layerURL(ctx context.Context, repository string, d digest.Digest) (string, error) {
+	if s.cfg.Layers != nil {
+		if u, err := s.cfg.Layers.LayerURL(ctx, s.cfg.Account, d.String()); err == nil {
+			return u, nil
+		}
+	}
+	o := originOf(ctx)
 	scheme := o.Scheme
 	if scheme == "" {
 		scheme = "http"
 	}
-	return scheme + "://" + o.RegistryHost + "/v2/" + repository + "/blobs/" + d.String()
+	return scheme + "://" + o.RegistryHost + "/v2/" + repository + "/blobs/" + d.String(), nil
 }

@@ -115,6 +115,9 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 	cfg.HTTP.Secret = secret
 	cfg.Log.AccessLog.Disabled = true
 	cfg.Catalog.MaxEntries = 1000
+	// ECR accepts manifests whose layers name external URLs (Windows
+	// foreign layers, OCI non-distributable layers).
+	cfg.Validation.Manifests.URLs.Allow = []string{"^https?://"}
 	cfg.Middleware = map[string][]configuration.Middleware{
 		"registry": {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
 	}

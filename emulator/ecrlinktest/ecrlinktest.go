@@ -25,6 +25,9 @@ import (
 type Instance struct {
 	*emulator.Server
 	t testing.TB
+	// transport carries the SDK's requests; it is closed before shutdown,
+	// so the server never waits out a connection the client left idle.
+	transport *http.Transport
 }
 
 // Start starts ecrlink with cfg on a random 127.0.0.1 port (unless cfg says
@@ -35,14 +38,17 @@ func Start(t testing.TB, cfg emulator.Config) *Instance {
 	if err != nil {
 		t.Fatalf("start ecrlink: %v", err)
 	}
+	inst := &Instance{Server: srv, t: t, transport: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(func() {
+		inst.transport.CloseIdleConnections()
+		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("stop ecrlink: %v", err)
 		}
 	})
-	return &Instance{Server: srv, t: t}
+	return inst
 }
 
 // Host is the registry's host:port in direct mode.
