@@ -61,11 +61,14 @@ func Parse(doc []byte, kind Kind) (*Policy, error) {
 		return nil, fmt.Errorf("policyeval: parse: unknown kind %d", int(kind))
 	}
 	c := &checker{doc: doc, kind: kind}
-	if len(doc) > maxDocumentBytes {
-		return nil, c.fail(CodeTooLarge, c.syntaxMessage(0), fmt.Sprintf("the document is larger than ecrlink's bound of %d bytes", maxDocumentBytes), "", 0)
+	// A size finding is about the whole document: it has no position.
+	if limit, msg := sizeLimit(kind); limit > 0 && len(doc) > limit && utf8.RuneCount(doc) > limit {
+		return nil, &ValidationError{Kind: kind, Code: CodeTooLarge, Message: msg,
+			Detail: fmt.Sprintf("the document has %d characters", utf8.RuneCount(doc))}
 	}
-	if limit, msg := sizeLimit(kind); limit > 0 && utf8.RuneCount(doc) > limit {
-		return nil, c.fail(CodeTooLarge, msg, fmt.Sprintf("the document has %d characters", utf8.RuneCount(doc)), "", 0)
+	if len(doc) > maxDocumentBytes {
+		return nil, &ValidationError{Kind: kind, Code: CodeTooLarge, Message: c.syntaxMessage(0),
+			Detail: fmt.Sprintf("the document is larger than ecrlink's bound of %d bytes", maxDocumentBytes)}
 	}
 	root, err := parseTree(doc)
 	if err != nil {
