@@ -20,6 +20,8 @@ var operations = map[string]operation{
 	"UntagResource":                 {"ecr:UntagResource", untagResource},
 	"ListTagsForResource":           {"ecr:ListTagsForResource", listTagsForResource},
 	"DescribeRegistry":              {"ecr:DescribeRegistry", describeRegistry},
+	"PutAccountSetting":             {"ecr:PutAccountSetting", putAccountSetting},
+	"GetAccountSetting":             {"ecr:GetAccountSetting", getAccountSetting},
 	// images (api_images.go)
 	"BatchGetImage":    {"ecr:BatchGetImage", batchGetImage},
 	"PutImage":         {"ecr:PutImage", putImage},

@@ -40,10 +40,12 @@ type resourceTag struct {
 
 // registryMeta is the registry-wide record.
 type registryMeta struct {
-	Policy        string          `json:"policy,omitempty"`
-	ScanType      string          `json:"scanType,omitempty"`
-	ScanningRules json.RawMessage `json:"scanningRules,omitempty"`
-	PolicyScopeV1 bool            `json:"policyScopeV1,omitempty"`
+	// Settings are PutAccountSetting's; absent names have their defaults.
+	Settings      map[string]string `json:"settings,omitempty"`
+	Policy        string            `json:"policy,omitempty"`
+	ScanType      string            `json:"scanType,omitempty"`
+	ScanningRules json.RawMessage   `json:"scanningRules,omitempty"`
+	PolicyScopeV1 bool              `json:"policyScopeV1,omitempty"`
 }
 
 const (

@@ -12,11 +12,16 @@ import (
 // ECR mounts only within the registry, between repositories of the same
 // encryption configuration, and only for a caller allowed
 // ecr:GetDownloadUrlForLayer on the source (ECR-FACTS §4; the user guide's
-// blob-mounting.md). Any other mount request starts a plain upload, as on
-// ECR. ECR also asks the account to set BLOB_MOUNTING=ENABLED; ecrlink has
-// no PutAccountSetting yet, so it behaves as an account that has.
+// blob-mounting.md), and when the account has set BLOB_MOUNTING=ENABLED.
+// Any other mount request starts a plain upload, as on ECR.
 func (s *Service) mountable(ctx context.Context, r *http.Request, dst *repoMeta) bool {
 	q := r.URL.Query()
+	if q.Get("mount") == "" {
+		return false
+	}
+	if v, err := s.accountSetting(ctx, "BLOB_MOUNTING"); err != nil || v != "ENABLED" {
+		return false
+	}
 	from := q.Get("from")
 	if q.Get("mount") == "" || from == "" || from == dst.Name ||
 		!repositoryNamePattern.MatchString(from) || len(from) > 256 {
