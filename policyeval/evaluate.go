@@ -108,6 +108,7 @@ func evaluate(req *Request, set *Set, all *[]Match) Decision {
 		e.res, e.resN = splitARN(req.Resource)
 	}
 	e.resAcct = resourceAccount(req, &e)
+	e.lowerAction(req.Action)
 
 	var id, res, reg outcome
 	for i, p := range set.Identity {
@@ -195,36 +196,58 @@ func merge(into *outcome, o outcome) {
 	into.allow = max(into.allow, o.allow)
 }
 
-// evalPolicy evaluates every statement of p, recording each match: all of
-// them are evaluated, not just up to the first Deny, so that the Decision
-// can explain itself.
+// evalPolicy evaluates the statements of p that may match, recording each
+// match: all of them, not just up to the first Deny, so that the Decision
+// can explain itself. The action index (index.go) yields, in statement
+// order, the statements that list the action exactly (their action needs
+// no further check) merged with those that must be checked.
 func (e *evalCtx) evalPolicy(p *Policy, t PolicyType, idx int, d *Decision) outcome {
 	var o outcome
 	if p == nil {
 		return o
 	}
-	for i := range p.stmts {
-		s := &p.stmts[i]
-		g := e.matchStatement(s, p.kind, t)
-		if g == grantNone {
-			continue
+	if e.actionLen < 0 {
+		for i := range p.stmts {
+			e.evalStatement(p, int32(i), true, t, idx, d, &o)
 		}
-		d.record(Match{Type: t, Policy: idx, Statement: i, Sid: s.sid, Deny: s.deny})
-		if s.deny {
-			o.deny = true
+		return o
+	}
+	hits, scan := p.byAction[string(e.action[:e.actionLen])], p.scan
+	for len(hits) > 0 || len(scan) > 0 {
+		if len(scan) == 0 || len(hits) > 0 && hits[0] < scan[0] {
+			e.evalStatement(p, hits[0], false, t, idx, d, &o)
+			hits = hits[1:]
 		} else {
-			o.allow = max(o.allow, g)
+			e.evalStatement(p, scan[0], true, t, idx, d, &o)
+			scan = scan[1:]
 		}
 	}
 	return o
 }
 
-// matchStatement reports how the statement applies to the request:
-// grantNone when it does not; otherwise the strength of its Principal match
-// (grantDirect for identity policies, which have none). The cheap tests
-// come first.
+func (e *evalCtx) evalStatement(p *Policy, i int32, checkAction bool, t PolicyType, idx int, d *Decision, o *outcome) {
+	s := &p.stmts[i]
+	if checkAction && !s.matchAction(e.req.Action) {
+		return
+	}
+	g := e.matchStatement(s, p.kind, t)
+	if g == grantNone {
+		return
+	}
+	d.record(Match{Type: t, Policy: idx, Statement: int(i), Sid: s.sid, Deny: s.deny})
+	if s.deny {
+		o.deny = true
+	} else {
+		o.allow = max(o.allow, g)
+	}
+}
+
+// matchStatement reports how a statement whose action matches applies to
+// the request: grantNone when it does not; otherwise the strength of its
+// Principal match (grantDirect for identity policies, which have none).
+// The cheap tests come first.
 func (e *evalCtx) matchStatement(s *statement, k Kind, t PolicyType) grant {
-	if !s.matchAction(e.req.Action) || !s.matchResource(e) {
+	if !s.matchResource(e) {
 		return grantNone
 	}
 	g := grantDirect

@@ -139,6 +139,10 @@ type arnPattern struct {
 	n        int
 	f        [6]pattern
 	spanLast bool
+	// head is the text through the fifth colon when the first five fields
+	// have no wildcard, as in most policies: one prefix comparison then
+	// replaces five field matches.
+	head string
 }
 
 func compileARN(s string, vars bool) arnPattern {
@@ -147,8 +151,13 @@ func compileARN(s string, vars bool) arnPattern {
 	}
 	fields, n := splitARN(s)
 	p := arnPattern{n: n, spanLast: n < 6 && strings.HasSuffix(s, "*")}
+	exactHead := n == 6
 	for i := 0; i < n; i++ {
 		p.f[i] = compilePattern(fields[i], vars && i == 5)
+		exactHead = exactHead && (i == 5 || p.f[i].kind == patExact)
+	}
+	if exactHead {
+		p.head = s[:len(s)-len(fields[5])]
 	}
 	return p
 }
@@ -166,6 +175,9 @@ func (p *arnPattern) matchFields(arn string, f *[6]string, n int, e *evalCtx) bo
 	}
 	if arn == "*" { // actions without resource-level support (POLICY-FACTS §3.2)
 		return false
+	}
+	if p.head != "" {
+		return len(arn) >= len(p.head) && arn[:len(p.head)] == p.head && p.f[5].match(arn[len(p.head):], false, e)
 	}
 	if n < p.n || p.n == 6 && n != 6 {
 		return false

@@ -12,6 +12,11 @@ type Policy struct {
 	version string
 	id      string
 	stmts   []statement
+	// byAction indexes the statements by the exact actions they list, in
+	// lower case; scan lists those any action may match (NotAction or a
+	// wildcard). Both are in statement order; see index.go.
+	byAction map[string][]int32
+	scan     []int32
 }
 
 // Kind returns the kind the policy was parsed as.
@@ -113,6 +118,7 @@ func compile(root *node, kind Kind) *Policy {
 	for i, r := range refs {
 		p.stmts[i] = compileStatement(r.n, vars)
 	}
+	p.index()
 	return p
 }
 

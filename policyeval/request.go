@@ -55,6 +55,10 @@ type evalCtx struct {
 	resN    int
 	resAcct string
 	roleARN string // derived aws:PrincipalArn of a session, built on first use
+	// action is the request's action in lower case, for Policy.byAction;
+	// actionLen is -1 when it is too long to index.
+	action    [maxIndexedAction]byte
+	actionLen int
 }
 
 // values returns the request's values for a lower-cased key: the Context's
