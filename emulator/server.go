@@ -91,6 +91,12 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 func (s *Server) Account() string { return s.svc.Account() }
 func (s *Server) Region() string  { return s.svc.Region() }
 
+// PurgeUploads removes interrupted uploads started before olderThan; the
+// registry also does it by itself, hourly, for uploads older than a day.
+func (s *Server) PurgeUploads(ctx context.Context, olderThan time.Time) (int, error) {
+	return s.svc.PurgeUploads(ctx, olderThan)
+}
+
 // Shutdown stops accepting, waits for requests in flight (bounded by ctx)
 // and releases the registry.
 func (s *Server) Shutdown(ctx context.Context) error {

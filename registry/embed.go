@@ -105,7 +105,7 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 		"cache":    configuration.Parameters{"blobdescriptor": "inmemory"},
 		// Interrupted uploads are invisible; purge them after a day.
 		"maintenance": configuration.Parameters{"uploadpurging": map[any]any{
-			"enabled": true, "age": "24h", "interval": "1h", "dryrun": false}},
+			"enabled": true, "age": uploadMaxAge.String(), "interval": "1h", "dryrun": false}},
 	}
 	for k, v := range driver {
 		storage[k] = v

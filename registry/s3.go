@@ -18,6 +18,7 @@ import (
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/s3-aws" // registers "s3"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/s3utils"
 )
 
 // S3Config keeps layers, manifests and ecrlink's metadata in one S3 bucket
@@ -55,8 +56,8 @@ func (c *S3Config) validate() error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 		errs = append(errs, fmt.Errorf("s3 endpoint %q: want http(s)://host[:port]", c.Endpoint))
 	}
-	if c.Bucket == "" {
-		errs = append(errs, errors.New("s3 bucket is empty"))
+	if err := s3utils.CheckValidBucketNameStrict(c.Bucket); err != nil {
+		errs = append(errs, fmt.Errorf("s3 bucket %q: %w", c.Bucket, err))
 	}
 	if c.AccessKey == "" || c.SecretKey == "" {
 		errs = append(errs, errors.New("s3 access key and secret key are required"))
