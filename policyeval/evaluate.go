@@ -100,15 +100,9 @@ func evaluate(req *Request, set *Set, all *[]Match) Decision {
 	if set == nil {
 		set = &Set{}
 	}
-	e := evalCtx{req: req, caller: parseCaller(req.Principal)}
-	noResourceLevel := req.Resource == "" || req.Resource == "*"
-	if noResourceLevel {
-		e.res[0], e.resN = "*", 1
-	} else {
-		e.res, e.resN = splitARN(req.Resource)
-	}
-	e.resAcct = resourceAccount(req, &e)
-	e.lowerAction(req.Action)
+	var e evalCtx
+	e.init(req)
+	noResourceLevel := e.res[0] == "*" && e.resN == 1
 
 	var id, res, reg outcome
 	for i, p := range set.Identity {
@@ -120,6 +114,9 @@ func evaluate(req *Request, set *Set, all *[]Match) Decision {
 	}
 	endpointDeny, endpointAllows := false, true
 	for i, p := range set.Endpoint {
+		if p == nil {
+			continue
+		}
 		o := e.evalPolicy(p, PolicyEndpoint, i, &d)
 		endpointDeny = endpointDeny || o.deny
 		endpointAllows = endpointAllows && o.allow != grantNone
@@ -176,6 +173,19 @@ func (e *evalCtx) grantDecision(id, res, reg outcome, set *Set, noResourceLevel 
 		return missingResource
 	}
 	return PolicyNone
+}
+
+// init takes the request apart once for all the statements.
+func (e *evalCtx) init(req *Request) {
+	e.req = req
+	e.caller = parseCaller(req.Principal)
+	if req.Resource == "" || req.Resource == "*" {
+		e.res[0], e.resN = "*", 1
+	} else {
+		e.res, e.resN = splitARN(req.Resource)
+	}
+	e.resAcct = resourceAccount(req, e)
+	e.lowerAction(req.Action)
 }
 
 // resourceAccount is the account owning the resource: as given, else the

@@ -327,9 +327,8 @@ func TestArsenalPrincipalEvaluation(t *testing.T) {
 				t.Fatalf("Parse: %v", err)
 			}
 			req := &Request{Principal: tc.caller, Action: "ecr:BatchGetImage", Resource: arsRepoARN, Context: ctxOf(tc.ctx)}
-			e := evalCtx{req: req, caller: parseCaller(req.Principal)}
-			e.res, e.resN = splitARN(req.Resource)
-			e.resAcct = resourceAccount(req, &e)
+			var e evalCtx
+			e.init(req)
 			var d Decision
 			if got := e.evalPolicy(p, PolicyResource, 0, &d); got != tc.want {
 				t.Errorf("evalPolicy = %+v, want %+v", got, tc.want)

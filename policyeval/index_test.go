@@ -39,3 +39,16 @@ func TestActionIndex(t *testing.T) {
 		t.Errorf("index of ecr:batchgetimage = %v, want statements 0 and 4 once each", p.byAction["ecr:batchgetimage"])
 	}
 }
+
+// TestNilPolicies: nil policies in a Set, and a nil Set, are skipped.
+func TestNilPolicies(t *testing.T) {
+	t.Parallel()
+	id := mustParse(t, idAllowECR, KindIdentity)
+	req := &Request{Principal: sessionR, Action: "ecr:BatchGetImage", Resource: repoApp}
+	if d := Evaluate(req, &Set{Identity: []*Policy{nil, id}, Endpoint: []*Policy{nil}}); !d.Allowed() {
+		t.Errorf("nil policies: %v by %v", d.Effect, d.DeniedBy)
+	}
+	if d := Evaluate(req, nil); d.Effect != ImplicitlyDenied || d.DeniedBy != PolicyIdentity {
+		t.Errorf("nil set: %v by %v", d.Effect, d.DeniedBy)
+	}
+}
