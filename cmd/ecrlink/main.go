@@ -23,6 +23,7 @@ const usage = `usage: ecrlink <command> [flags]
 
 commands:
   serve      run a local Amazon ECR (see 'ecrlink serve -h')
+  policy     simulate or validate IAM policies (see 'ecrlink policy -h')
   version    print the version
 `
 
@@ -36,6 +37,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "policy":
+		return runPolicy(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "ecrlink", version())
 		return 0
