@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -89,7 +91,10 @@ func TestPullFollowsRedirectToStarport(t *testing.T) {
 // and GetDownloadUrlForLayer's URL.
 func TestStarportErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	var now atomic.Int64
+	now.Store(time.Now().Unix())
+	clock := func() time.Time { return time.Unix(now.Load(), 0) }
+	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Now: clock}})
 	inst.CreateRepository("app")
 	img, _ := random.Image(1000, 1)
 	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
@@ -129,6 +134,10 @@ func TestStarportErrors(t *testing.T) {
 	}
 	if code, body := get(strings.Replace(loc, "X-Amz-Signature=", "X-Amz-Signature=f", 1), ""); code != 403 || !strings.Contains(body, "<Code>SignatureDoesNotMatch</Code>") {
 		t.Errorf("tampered: %d %s", code, body)
+	}
+	now.Add(int64(2 * time.Hour / time.Second)) // past the URL's lifetime
+	if code, body := get(loc, ""); code != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
+		t.Errorf("expired: %d %s", code, body)
 	}
 	out, err := inst.ECR().GetDownloadUrlForLayer(context.Background(), &ecr.GetDownloadUrlForLayerInput{
 		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
