@@ -170,7 +170,9 @@ func TestResourceTagErrors(t *testing.T) {
 		{name: "not a repository ARN", arn: "arn:aws:s3:::bucket", wantErr: invalidParamErr("The ARN provided is invalid.")},
 		{name: "another region", arn: "arn:aws:ecr:eu-west-1:000000000000:repository/tags/full", wantErr: invalidParamErr("The ARN provided is invalid.")},
 		{name: "missing repository", arn: "arn:aws:ecr:us-east-1:000000000000:repository/tags/nope", wantErr: repoNotFoundErr("tags/nope", "000000000000")},
-		{name: "another account", arn: "arn:aws:ecr:us-east-1:111122223333:repository/tags/full", wantErr: repoNotFoundErr("tags/full", "111122223333")},
+		// Another account's repository is a cross-account request: with no
+		// repository policy there, it is denied before anything is looked up.
+		{name: "another account", arn: "arn:aws:ecr:us-east-1:111122223333:repository/tags/full", wantErr: &smithy.GenericAPIError{Code: "AccessDeniedException"}},
 		{name: "reserved prefix", arn: arn, tags: []types.Tag{{Key: aws.String("aws:owner"), Value: aws.String("x")}},
 			wantErr: &types.InvalidTagParameterException{Message: aws.String("Tag keys can not start with 'aws:'.")}},
 		{name: "more than 50", arn: arn, tags: many,

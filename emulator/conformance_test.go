@@ -2,6 +2,8 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"io"
 	"net/http"
 	"slices"
@@ -93,6 +95,11 @@ func TestBlobMountAndDelete(t *testing.T) {
 	layers, _ := img.Layers()
 	d, _ := layers[0].Digest()
 	blob := "/blobs/" + d.String()
+	// ECR mounts only for an account that enabled it.
+	if _, err := inst.ECR().PutAccountSetting(t.Context(), &ecr.PutAccountSettingInput{
+		Name: aws.String("BLOB_MOUNTING"), Value: aws.String("ENABLED")}); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name, method, path string

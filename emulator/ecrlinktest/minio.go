@@ -76,7 +76,7 @@ func StartMinIO(t testing.TB) *MinIO {
 		m.cmd.Process.Kill()
 		m.cmd.Wait()
 	})
-	if err := waitReady(m.Endpoint+"/minio/health/live", 30*time.Second); err != nil {
+	if err := waitReady(m.Endpoint+"/minio/health/ready", 30*time.Second); err != nil {
 		t.Fatalf("minio at %s: %v", m.Endpoint, err)
 	}
 	return m
