@@ -91,9 +91,9 @@ func connectS3(ctx context.Context, c *S3Config) (*minio.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("s3 endpoint %s: %w", c.Endpoint, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	exists, err := client.BucketExists(ctx, c.Bucket)
+	exists, err := bucketExists(ctx, client, c.Bucket)
 	if err != nil {
 		return nil, explainS3Error(c, err)
 	}
@@ -104,6 +104,23 @@ func connectS3(ctx context.Context, c *S3Config) (*minio.Client, error) {
 		}
 	}
 	return client, nil
+}
+
+// bucketExists asks once, and again while a MinIO that has just started
+// says it is still initialising: that is a server on its way up, not a
+// misconfiguration, so it is not worth failing a start-up for.
+func bucketExists(ctx context.Context, client *minio.Client, bucket string) (bool, error) {
+	for {
+		exists, err := client.BucketExists(ctx, bucket)
+		if minio.ToErrorResponse(err).Code != "XMinioServerNotInitialized" {
+			return exists, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func explainS3Error(c *S3Config, err error) error {

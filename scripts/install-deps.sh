@@ -6,6 +6,8 @@
 #   skopeo   copies images to and from the registry
 #   curl     readiness polling in scripts/e2e-cli.sh
 #   python3  picks a free port in scripts/e2e-cli.sh
+#   minio    the MinIO server the storage tests start (go install, pinned; it is
+#            AGPL and only ever runs as a separate process)
 #
 # Idempotent: when everything is present it changes nothing and runs no
 # apt-get at all. Needs root (or a clear message saying what to install).
@@ -56,3 +58,17 @@ if ! aws=$(aws_v2); then
 fi
 echo "install-deps: $aws: $("$aws" --version 2>&1)"
 echo "install-deps: $(skopeo --version)"
+
+# MinIO: built from the Go module proxy into $(go env GOPATH)/bin, where
+# emulator/ecrlinktest looks for it. A fresh machine takes several minutes.
+minio_module=github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
+minio_bin=$(go env GOPATH)/bin/minio
+if [[ -n ${ECRLINK_MINIO:-} && -x ${ECRLINK_MINIO} ]]; then
+	echo "install-deps: minio: $ECRLINK_MINIO (ECRLINK_MINIO)"
+elif [[ -x $minio_bin ]]; then
+	echo "install-deps: minio: $minio_bin"
+else
+	echo "install-deps: building the MinIO server ($minio_module); this takes a few minutes"
+	GOFLAGS=-buildvcs=false go install "$minio_module"
+	echo "install-deps: minio: $minio_bin"
+fi
