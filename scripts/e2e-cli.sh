@@ -196,6 +196,21 @@ for d in "$manifest_digest" "$config_digest" "$layer_digest"; do
 	expect "sha256 of pulled blob" "sha256:$(sha256sum "$f" | cut -d' ' -f1)" "$d"
 done
 
+# --- the layer bucket ----------------------------------------------------------
+# As on ECR, layers leave through the starport bucket: GetDownloadUrlForLayer
+# and the registry's 307 both name a presigned URL that needs no credentials.
+
+step "aws ecr get-download-url-for-layer, then the URL with no credentials"
+dl_url=$(awsecr get-download-url-for-layer --repository-name "$repo" --layer-digest "$layer_digest" --output json | json /dev/stdin 'j["downloadUrl"]')
+[[ $dl_url == *"/prod-us-east-1-starport-layer-bucket/"*"X-Amz-Signature="* ]] || fail "downloadUrl is not a presigned starport URL: $dl_url"
+curl -fsS -o "$tmp/layer.dl" "$dl_url" || fail "GET downloadUrl failed"
+expect "sha256 of the downloaded layer" "sha256:$(sha256sum "$tmp/layer.dl" | cut -d' ' -f1)" "$layer_digest"
+expect "ranged GET of the layer" "$(curl -fsS -r 0-9 "$dl_url" | wc -c)" "10"
+code=$(curl -sS -o "$tmp/tampered.xml" -w '%{http_code}' "${dl_url/X-Amz-Signature=/X-Amz-Signature=0}")
+expect "status of a tampered URL" "$code" "403"
+grep -q '<Code>SignatureDoesNotMatch</Code>' "$tmp/tampered.xml" || fail "tampered URL: $(cat "$tmp/tampered.xml")"
+ok "tampered URL answered with S3's SignatureDoesNotMatch XML"
+
 # --- delete ------------------------------------------------------------------
 
 step "aws ecr batch-delete-image"
