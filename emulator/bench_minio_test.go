@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,7 +131,7 @@ func BenchmarkServerRSS20Clients(b *testing.B) {
 	}
 	m := ecrlinktest.StartMinIO(b)
 	args := []string{"--s3-endpoint", m.Endpoint, "--s3-bucket", "rss", "--s3-access-key", m.AccessKey, "--s3-secret-key", m.SecretKey}
-	p := startServerProcess(b, args...)
+	p := startProcess(b, args...)
 	if _, err := p.ecr().CreateRepository(context.Background(), &ecr.CreateRepositoryInput{RepositoryName: aws.String(bigRepo)}); err != nil {
 		b.Fatal(err)
 	}
@@ -142,7 +140,7 @@ func BenchmarkServerRSS20Clients(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := remote.Write(ref, bigImage(b), remote.WithAuth(basicAuth(b, token))); err != nil {
+	if err := remote.Write(ref, bigImage(b), remote.WithAuth(tokenAuth(b, token))); err != nil {
 		b.Fatalf("push: %v", err)
 	}
 	p.kill()
@@ -150,7 +148,7 @@ func BenchmarkServerRSS20Clients(b *testing.B) {
 	// A fresh server on the same bucket: the token key lives there, so the
 	// token from before still works. One small authenticated request warms
 	// it up before the baseline is read.
-	p = startServerProcess(b, args...)
+	p = startProcess(b, args...)
 	pid := p.cmd.Process.Pid
 	warm := &pullTarget{name: "warm", base: "http://" + p.host, auth: "Basic " + token,
 		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
@@ -319,41 +317,6 @@ func procCPU(pid int) (time.Duration, error) {
 	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
-// startServerProcess is startProcess for benchmarks: `ecrlink serve` with
-// args on a random port, killed when b ends.
-func startServerProcess(b *testing.B, args ...string) *process {
-	b.Helper()
-	bin, err := buildOnce()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	host := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, append([]string{"serve", "--listen", host, "--log-level", "warn"}, args...)...)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	p := &process{cmd: cmd, host: host}
-	b.Cleanup(p.kill)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://" + host + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			return p
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("ecrlink did not answer on %s", host)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // processToken is GetAuthorizationToken's authorizationToken (base64 of
 // "AWS:password") from p.
 func processToken(b *testing.B, p *process) string {
@@ -363,16 +326,6 @@ func processToken(b *testing.B, p *process) string {
 		b.Fatal(err)
 	}
 	return aws.ToString(out.AuthorizationData[0].AuthorizationToken)
-}
-
-func basicAuth(b *testing.B, token string) authn.Authenticator {
-	b.Helper()
-	raw, err := base64.StdEncoding.DecodeString(token)
-	if err != nil {
-		b.Fatal(err)
-	}
-	user, pass, _ := strings.Cut(string(raw), ":")
-	return &authn.Basic{Username: user, Password: pass}
 }
 
 // bigImage is an image of bigLayers layers, bigImageSize bytes in all, of

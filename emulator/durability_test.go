@@ -50,7 +50,7 @@ type process struct {
 
 // startProcess runs `ecrlink serve` with args on a random port and waits
 // until it answers.
-func startProcess(t *testing.T, args ...string) *process {
+func startProcess(t testing.TB, args ...string) *process {
 	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
@@ -245,7 +245,7 @@ func TestConcurrentPushesAndPulls(t *testing.T) {
 
 // tokenAuth turns an authorizationToken into registry credentials, as the
 // credential helper does.
-func tokenAuth(t *testing.T, token string) authn.Authenticator {
+func tokenAuth(t testing.TB, token string) authn.Authenticator {
 	t.Helper()
 	raw, err := base64.StdEncoding.DecodeString(token)
 	if err != nil {
