@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -188,4 +189,52 @@ func mustDigest(t *testing.T, img interface{ Digest() (v1.Hash, error) }) v1.Has
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestTagMutabilityWithExclusions pushes over existing tags under each
+// mutability setting: the exclusion filters flip the rule for the tags they
+// match.
+func TestTagMutabilityWithExclusions(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	dev := []types.ImageTagMutabilityExclusionFilter{{Filter: aws.String("dev-*"), FilterType: types.ImageTagMutabilityExclusionFilterTypeWildcard}}
+	tests := []struct {
+		name       string
+		mutability types.ImageTagMutability
+		filters    []types.ImageTagMutabilityExclusionFilter
+		tag        string
+		overwrite  bool
+	}{
+		{"mutable", types.ImageTagMutabilityMutable, nil, "v1", true},
+		{"immutable", types.ImageTagMutabilityImmutable, nil, "v1", false},
+		{"immutable, excluded tag", types.ImageTagMutabilityImmutableWithExclusion, dev, "dev-1", true},
+		{"immutable, other tag", types.ImageTagMutabilityImmutableWithExclusion, dev, "v1", false},
+		{"mutable, excluded tag", types.ImageTagMutabilityMutableWithExclusion, dev, "dev-1", false},
+		{"mutable, other tag", types.ImageTagMutabilityMutableWithExclusion, dev, "v1", true},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			repo := fmt.Sprintf("mut-%d", i)
+			_, err := inst.ECR().CreateRepository(context.Background(), &ecr.CreateRepositoryInput{RepositoryName: aws.String(repo),
+				ImageTagMutability: tc.mutability, ImageTagMutabilityExclusionFilters: tc.filters})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _ := random.Image(64, 1)
+			second, _ := random.Image(64, 1)
+			ref := inst.Ref(repo + ":" + tc.tag)
+			if err := remote.Write(ref, first, inst.Remote()...); err != nil {
+				t.Fatal(err)
+			}
+			err = remote.Write(ref, second, inst.Remote()...)
+			var te *transport.Error
+			switch {
+			case tc.overwrite && err != nil:
+				t.Fatalf("overwrite refused: %v", err)
+			case !tc.overwrite && (!errors.As(err, &te) || te.Errors[0].Code != "TAG_INVALID"):
+				t.Fatalf("overwrite of an immutable tag: got %v, want TAG_INVALID", err)
+			}
+		})
+	}
 }
