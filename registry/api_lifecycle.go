@@ -88,18 +88,8 @@ func getLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, erro
 }
 
 func deleteLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
-	var in repoRef
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	var old string
-	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
-		if m.Lifecycle == "" {
-			return lifecyclePolicyNotFound(m.Name, s.cfg.Account)
-		}
-		old, m.Lifecycle = m.Lifecycle, ""
-		return nil
-	})
+	m, old, err := s.takeText(ctx, body, func(m *repoMeta) *string { return &m.Lifecycle },
+		func(name string) error { return lifecyclePolicyNotFound(name, s.cfg.Account) })
 	if err != nil {
 		return nil, err
 	}

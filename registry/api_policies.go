@@ -181,18 +181,8 @@ func getRepositoryPolicy(ctx context.Context, s *Service, body []byte) (any, err
 }
 
 func deleteRepositoryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
-	var in repoRef
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	var old string
-	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
-		if m.Policy == "" {
-			return repositoryPolicyNotFound(m.Name, s.cfg.Account)
-		}
-		old, m.Policy = m.Policy, ""
-		return nil
-	})
+	m, old, err := s.takeText(ctx, body, func(m *repoMeta) *string { return &m.Policy },
+		func(name string) error { return repositoryPolicyNotFound(name, s.cfg.Account) })
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,26 @@ func (s *Service) changeRepo(ctx context.Context, registryID, name string, fn fu
 	return m, err
 }
 
+// takeText clears one policy text of a repository's record — at picks
+// which — and returns the record and the text it held; an empty one is
+// missing(name), the operation's not-found exception.
+func (s *Service) takeText(ctx context.Context, body []byte, at func(*repoMeta) *string, missing func(name string) error) (*repoMeta, string, error) {
+	var in repoRef
+	if err := decode(body, &in); err != nil {
+		return nil, "", err
+	}
+	var old string
+	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
+		text := at(m)
+		if *text == "" {
+			return missing(m.Name)
+		}
+		old, *text = *text, ""
+		return nil
+	})
+	return m, old, err
+}
+
 func putImageTagMutability(ctx context.Context, s *Service, body []byte) (any, error) {
 	var in struct {
 		RegistryID         string            `json:"registryId"`
