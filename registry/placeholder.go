@@ -1,5 +1,0 @@
-package registry
-
-import "errors"
-
-var errNotImplemented = errors.New("not implemented yet")
