@@ -212,6 +212,7 @@ func TestConcurrentPushesAndPulls(t *testing.T) {
 			opts := inst.Remote()
 			shared, _ := random.Image(4096, 2)
 			const clients = 50
+			want := mustDigest(t, shared)
 			own := make([]v1.Image, clients)
 			var wg sync.WaitGroup
 			errs := make(chan error, 3*clients)
@@ -224,9 +225,13 @@ func TestConcurrentPushesAndPulls(t *testing.T) {
 					if err := remote.Write(inst.Ref(fmt.Sprintf("busy:own-%d", i)), own[i], opts...); err != nil {
 						errs <- fmt.Errorf("client %d own push: %w", i, err)
 					}
-					if _, err := remote.Image(inst.Ref("busy:shared"), opts...); err != nil && i%2 == 0 {
-						// the shared tag may not exist yet for the first pullers
-						_ = err
+					// This client's push of the shared tag succeeded, so
+					// the tag exists, and every pusher wrote the same digest.
+					got, err := remote.Image(inst.Ref("busy:shared"), opts...)
+					if err != nil {
+						errs <- fmt.Errorf("client %d pull while others push: %w", i, err)
+					} else if d, _ := got.Digest(); d != want {
+						errs <- fmt.Errorf("client %d pulled %s, want the shared image", i, d)
 					}
 				})
 			}
