@@ -48,8 +48,19 @@ func basic(user, password string) string {
 
 func ping(t *testing.T, url, auth string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url+"/v2/", nil)
-	req.Header.Set("Authorization", auth)
+	return get(t, url+"/v2/", "Authorization", auth)
+}
+
+// get sends a GET with the given header name/value pairs (an empty value
+// is left out) and returns the status and body.
+func get(t *testing.T, url string, header ...string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] != "" {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

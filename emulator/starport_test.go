@@ -114,29 +114,16 @@ func TestStarportErrors(t *testing.T) {
 	if resp.StatusCode != 307 || !strings.HasPrefix(loc, inst.URL()+"/prod-us-east-1-starport-layer-bucket/") {
 		t.Fatalf("blob GET: %d Location %q, want 307 to the path-style bucket on this listener", resp.StatusCode, loc)
 	}
-	get := func(u, rng string) (int, string) {
-		req, _ := http.NewRequest("GET", u, nil)
-		if rng != "" {
-			req.Header.Set("Range", rng)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
 	rc, _ := layers[0].Compressed()
 	whole, _ := io.ReadAll(rc)
-	if code, body := get(loc, "bytes=5-9"); code != 206 || body != string(whole[5:10]) {
+	if code, body := get(t, loc, "Range", "bytes=5-9"); code != 206 || body != string(whole[5:10]) {
 		t.Errorf("range: %d %q", code, body)
 	}
-	if code, body := get(strings.Replace(loc, "X-Amz-Signature=", "X-Amz-Signature=f", 1), ""); code != 403 || !strings.Contains(body, "<Code>SignatureDoesNotMatch</Code>") {
+	if code, body := get(t, strings.Replace(loc, "X-Amz-Signature=", "X-Amz-Signature=f", 1)); code != 403 || !strings.Contains(body, "<Code>SignatureDoesNotMatch</Code>") {
 		t.Errorf("tampered: %d %s", code, body)
 	}
 	now.Add(int64(2 * time.Hour / time.Second)) // past the URL's lifetime
-	if code, body := get(loc, ""); code != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
+	if code, body := get(t, loc); code != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
 		t.Errorf("expired: %d %s", code, body)
 	}
 	out, err := inst.ECR().GetDownloadUrlForLayer(context.Background(), &ecr.GetDownloadUrlForLayerInput{
@@ -144,7 +131,7 @@ func TestStarportErrors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetDownloadUrlForLayer: %v", err)
 	}
-	if code, body := get(aws.ToString(out.DownloadUrl), ""); code != 200 || body != string(whole) {
+	if code, body := get(t, aws.ToString(out.DownloadUrl)); code != 200 || body != string(whole) {
 		t.Errorf("downloadUrl: %d, %d bytes", code, len(body))
 	}
 }
