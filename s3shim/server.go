@@ -84,7 +84,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("ETag", `"`+strings.TrimPrefix(dgst, "sha256:")[:32]+`"`)
 	h.Set("Accept-Ranges", "bytes")
-	h.Set("x-amz-request-id", func() string { id, _ := requestIDs(); return id }())
+	reqID, hostID := requestIDs()
+	h.Set("x-amz-request-id", reqID)
+	h.Set("x-amz-id-2", hostID)
 	http.ServeContent(&largeCopyWriter{ResponseWriter: w, bufs: &s.copyBufs}, r, "", mod, body)
 	return nil
 }
