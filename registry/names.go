@@ -42,6 +42,28 @@ func validTag(tag string) bool {
 	return len(tag) >= 1 && len(tag) <= 300
 }
 
+// imageTagPattern is the tag grammar ECR enforces on the API, as its
+// messages print it (datawire/forge#99, alexjurkiewicz/ecr-scan-image#40);
+// the model itself states only the length (ECR-FACTS §2.3). Every such tag
+// is storable: see longnames.go.
+var imageTagPattern = regexp.MustCompile(`^[a-zA-Z0-9-_.]+$`)
+
+// checkImageTag reports the InvalidParameterException ECR gives for a bad
+// image tag in field, or nil.
+func checkImageTag(field, tag string) error {
+	switch {
+	case len(tag) < 1:
+		return invalidParam(field, "must have length greater than or equal to 1")
+	case len(tag) > 300:
+		return invalidParam(field, "must have length less than or equal to 300")
+	case !imageTagPattern.MatchString(tag) || tag == "." || tag == "..":
+		// distribution joins a tag into paths with path.Join, so "." and
+		// ".." would name _manifests/tags itself or its parent.
+		return invalidParam(field, "must satisfy regular expression '[a-zA-Z0-9-_.]+'")
+	}
+	return nil
+}
+
 var digestPattern = regexp.MustCompile(`^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$`)
 
 // validDigest reports whether d has the model's LayerDigest/ImageDigest shape.
