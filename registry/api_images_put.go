@@ -49,6 +49,9 @@ func putImage(ctx context.Context, s *Service, body []byte) (any, error) {
 		return nil, err
 	}
 	raw := []byte(in.ImageManifest)
+	if checkManifest(raw) != nil {
+		return nil, errInvalidManifest
+	}
 	d := digest.FromBytes(raw)
 	if in.ImageDigest != nil && *in.ImageDigest != d.String() {
 		return nil, apiErr("ImageDigestDoesNotMatchException",
@@ -68,26 +71,20 @@ func putImage(ctx context.Context, s *Service, body []byte) (any, error) {
 
 // check validates PutImage's shape (ECR-FACTS §2.3).
 func (in *putImageIn) check() error {
+	if in.ImageTag != nil {
+		if err := checkImageTag("imageTag", *in.ImageTag); err != nil {
+			return err
+		}
+	}
 	switch {
 	case len(in.ImageManifest) < 1 || len(in.ImageManifest) > maxManifestSize:
 		return invalidParam("imageManifest", "Member must have length between 1 and 4194304")
-	case in.ImageTag != nil && !storableTag(*in.ImageTag):
-		return invalidParam("imageTag", "Member must have length between 1 and 300 and contain no '/', whitespace or control characters")
 	case in.ImageDigest != nil && !validDigest(*in.ImageDigest):
 		return invalidParam("imageDigest", "must satisfy regular expression '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'")
 	case len(in.ImageManifestMediaType) > 255:
 		return invalidParam("imageManifestMediaType", "Member must have length less than or equal to 255")
 	}
 	return nil
-}
-
-// storableTag reports whether tag is a valid ECR tag (1–300 characters)
-// that can also name a path in distribution's storage.
-func storableTag(tag string) bool {
-	if !validTag(tag) || tag == "." || tag == ".." {
-		return false
-	}
-	return !strings.ContainsFunc(tag, func(r rune) bool { return r <= ' ' || r == '/' || r == 0x7f })
 }
 
 // manifestMediaType is the media type a manifest is stored under: the

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -109,7 +108,7 @@ type lifecyclePreview struct {
 
 const previewPrefix = "lifecyclePreviews/"
 
-func previewKey(name string) string { return previewPrefix + url.PathEscape(name) + ".json" }
+func previewKey(name string) string { return previewPrefix + metaName(name) + ".json" }
 
 // startLifecyclePolicyPreview evaluates the policy given, or the
 // repository's own, on the repository's images as they are now. ECR runs

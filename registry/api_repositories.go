@@ -125,6 +125,9 @@ func (s *Service) checkNewRepository(registryID string, m *repoMeta, enc *encryp
 	if err := validRepositoryName("repositoryName", m.Name); err != nil {
 		return err
 	}
+	if err := storableRepositoryName("repositoryName", m.Name); err != nil {
+		return err
+	}
 	if registryID != "" && registryID != s.cfg.Account {
 		return apiErr("InvalidParameterException", "Invalid parameter at 'registryId' failed to satisfy constraint: 'Cross-account repository creation is not supported'")
 	}

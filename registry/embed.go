@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -94,7 +95,7 @@ func storageParameters(cfg Config) configuration.Storage {
 // newApp builds the embedded distribution app on driver; secret signs
 // distribution's upload state.
 func newApp(ctx context.Context, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
-	if err := registerCapture(); err != nil {
+	if err := errors.Join(registerCapture(), registerLongNames()); err != nil {
 		return nil, nil, err
 	}
 	routeLogrus()
@@ -120,6 +121,7 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 	cfg.Validation.Manifests.URLs.Allow = []string{"^https?://"}
 	cfg.Middleware = map[string][]configuration.Middleware{
 		"registry": {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
+		"storage":  {{Name: longNamesMiddleware}},
 	}
 	defer func() { // NewApp panics on configuration errors
 		if r := recover(); r != nil {

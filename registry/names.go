@@ -1,8 +1,11 @@
 package registry
 
 import (
+	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/distribution/reference"
 )
 
 // repositoryNamePattern is the model's RepositoryName pattern (ECR-FACTS §2.3),
@@ -27,6 +30,29 @@ func validRepositoryName(field, name string) error {
 	return nil
 }
 
+// storableRepositoryName refuses, in field, the names ECR accepts but the
+// embedded distribution cannot hold in any storage mode, in ECR's wording:
+// more than 255 characters (distribution/reference's limit, which registry
+// clients share; only a first component with a "." escapes it, as a host
+// name), a name without "/" of more than 247 (the blob-descriptor cache
+// counts "library/" in) and 64 hex digits (taken for an image ID). The
+// checks are distribution's own, so the two cannot drift apart.
+func storableRepositoryName(field, name string) error {
+	_, err := reference.WithName(name)
+	if err == nil {
+		_, err = reference.ParseNormalizedNamed(name)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, reference.ErrNameTooLong) && !strings.Contains(name, "/"):
+		return invalidParam(field, "must have length less than or equal to 247 unless it contains a '/'")
+	case errors.Is(err, reference.ErrNameTooLong):
+		return invalidParam(field, "must have length less than or equal to 255")
+	}
+	return invalidParam(field, "must not be a 64-character hexadecimal string")
+}
+
 // validRegistryID checks an optional registryId parameter.
 func validRegistryID(id string) error {
 	if id != "" && !accountPattern.MatchString(id) {
@@ -40,6 +66,28 @@ func validRegistryID(id string) error {
 // grammar applies on top.
 func validTag(tag string) bool {
 	return len(tag) >= 1 && len(tag) <= 300
+}
+
+// imageTagPattern is the tag grammar ECR enforces on the API, as its
+// messages print it (datawire/forge#99, alexjurkiewicz/ecr-scan-image#40);
+// the model itself states only the length (ECR-FACTS §2.3). Every such tag
+// is storable: see longnames.go.
+var imageTagPattern = regexp.MustCompile(`^[a-zA-Z0-9-_.]+$`)
+
+// checkImageTag reports the InvalidParameterException ECR gives for a bad
+// image tag in field, or nil.
+func checkImageTag(field, tag string) error {
+	switch {
+	case len(tag) < 1:
+		return invalidParam(field, "must have length greater than or equal to 1")
+	case len(tag) > 300:
+		return invalidParam(field, "must have length less than or equal to 300")
+	case !imageTagPattern.MatchString(tag) || tag == "." || tag == "..":
+		// distribution joins a tag into paths with path.Join, so "." and
+		// ".." would name _manifests/tags itself or its parent.
+		return invalidParam(field, "must satisfy regular expression '[a-zA-Z0-9-_.]+'")
+	}
+	return nil
 }
 
 var digestPattern = regexp.MustCompile(`^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$`)

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,11 +57,28 @@ const (
 
 var errNoRepository = errors.New("repository does not exist")
 
-func repoKey(name string) string { return repoPrefix + url.PathEscape(name) + ".json" }
+func repoKey(name string) string { return repoPrefix + metaName(name) + ".json" }
+
+// metaName is the object name that stands for repository name in metadata
+// keys. A name whose escaped form would not fit a file name (NAME_MAX, and
+// MinIO's limit on a key segment) is stored under its hash; "_" starts no
+// repository name, so the two forms cannot meet.
+func metaName(name string) string {
+	if e := url.PathEscape(name); len(e)+len(".json") <= maxComponent {
+		return e
+	}
+	sum := sha256.Sum256([]byte(name))
+	return "_" + hex.EncodeToString(sum[:])
+}
 
 // getRepo returns the repository's record; errNoRepository if it does not exist.
 func (s *Service) getRepo(ctx context.Context, name string) (*repoMeta, error) {
-	b, err := s.meta.Get(ctx, repoKey(name))
+	return s.readRepo(ctx, repoKey(name), name)
+}
+
+// readRepo reads the record stored at key, for the repository name.
+func (s *Service) readRepo(ctx context.Context, key, name string) (*repoMeta, error) {
+	b, err := s.meta.Get(ctx, key)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", name, errNoRepository)
 	}
@@ -103,11 +122,7 @@ func (s *Service) listRepos(ctx context.Context) ([]*repoMeta, error) {
 	}
 	out := make([]*repoMeta, 0, len(keys))
 	for _, k := range keys {
-		name, err := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(k, repoPrefix), ".json"))
-		if err != nil {
-			continue
-		}
-		m, err := s.getRepo(ctx, name)
+		m, err := s.readRepo(ctx, k, k) // a hashed key does not give the name back
 		if errors.Is(err, errNoRepository) {
 			continue // deleted meanwhile
 		}

@@ -163,7 +163,7 @@ func nameUnknown(name, registryID string) *RegistryError {
 }
 
 func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
-	if err := validRouteRef(rt); err != nil {
+	if err := checkV2Request(rt, r); err != nil {
 		return err
 	}
 	switch {

@@ -45,6 +45,9 @@ func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Ro
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return regErr(http.StatusBadRequest, "MANIFEST_INVALID", "manifest invalid: %v", err)
 	}
+	if err := checkManifest(body); err != nil {
+		return regErr(http.StatusBadRequest, "MANIFEST_INVALID", "manifest invalid: %v", err)
+	}
 	tag := ""
 	if _, err := digest.Parse(rt.ref); err != nil {
 		tag = rt.ref

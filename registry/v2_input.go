@@ -1,0 +1,36 @@
+package registry
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+)
+
+// checkV2Request refuses, before distribution sees it, client input that
+// distribution would answer with a 500.
+func checkV2Request(rt *v2Route, r *http.Request) error {
+	if err := validRouteRef(rt); err != nil {
+		return err
+	}
+	isChunk := r.Method == http.MethodPatch || r.Method == http.MethodPut
+	if cr := r.Header.Get("Content-Range"); rt.kind == routeUpload && isChunk && cr != "" && !validContentRange(cr) {
+		// distribution's own answer to a range it can parse but not
+		// accept; one it cannot parse (bytes=4-7) was a 500.
+		return regErr(http.StatusRequestedRangeNotSatisfiable, "RANGE_INVALID", "invalid content range")
+	}
+	return nil
+}
+
+// contentRangePattern is the chunk range the distribution spec defines:
+// "<start>-<end>", inclusive, without a unit.
+var contentRangePattern = regexp.MustCompile(`^([0-9]+)-([0-9]+)$`)
+
+func validContentRange(cr string) bool {
+	m := contentRangePattern.FindStringSubmatch(cr)
+	if m == nil {
+		return false
+	}
+	_, err1 := strconv.ParseInt(m[1], 10, 64)
+	_, err2 := strconv.ParseInt(m[2], 10, 64)
+	return err1 == nil && err2 == nil
+}
