@@ -9,7 +9,7 @@ import (
 // checks, and which members of its input (ECR's model) name the resource
 // checked, are data, testable against ECR-FACTS §2.1 and §4.
 var operations = map[string]operation{
-	// auth
+	// auth: no resource-level support (POLICY-FACTS §3.2)
 	"GetAuthorizationToken": {"ecr:GetAuthorizationToken", targetAccount, getAuthorizationToken},
 	// repositories (api_repositories.go)
 	"CreateRepository":              {"ecr:CreateRepository", targetRepository, createRepository},
