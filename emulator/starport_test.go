@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -133,5 +134,45 @@ func TestStarportErrors(t *testing.T) {
 	}
 	if code, body := get(t, aws.ToString(out.DownloadUrl)); code != 200 || body != string(whole) {
 		t.Errorf("downloadUrl: %d, %d bytes", code, len(body))
+	}
+}
+
+// TestStarportRefusesRepeatedSigningParameters: a layer URL with a signing
+// parameter given twice (…&X-Amz-Signature=00 appended) is refused, as S3
+// refuses it, whichever value was signed.
+func TestStarportRefusesRepeatedSigningParameters(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst.CreateRepository("app")
+	img, _ := random.Image(1000, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	ld, _ := layers[0].Digest()
+	out, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
+		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
+	if err != nil {
+		t.Fatalf("GetDownloadUrlForLayer: %v", err)
+	}
+	u := aws.ToString(out.DownloadUrl)
+	if code, _ := get(t, u); code != 200 {
+		t.Fatalf("the URL as issued: %d", code)
+	}
+	signed, _ := url.Parse(u)
+	for _, p := range []string{"X-Amz-Signature", "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
+		"X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Security-Token"} {
+		for _, extra := range []string{"00", signed.Query().Get(p)} {
+			t.Run(p+"="+extra[:min(len(extra), 8)], func(t *testing.T) {
+				t.Parallel()
+				for _, dup := range []string{u + "&" + p + "=" + url.QueryEscape(extra), // appended
+					strings.Replace(u, "?", "?"+p+"="+url.QueryEscape(extra)+"&", 1)} { // prepended
+					code, body := get(t, dup)
+					if code != http.StatusBadRequest || !strings.Contains(body, "<Code>AuthorizationQueryParametersError</Code>") {
+						t.Fatalf("%s: got %d %.120q, want 400 AuthorizationQueryParametersError", dup[strings.Index(dup, "?"):], code, body)
+					}
+				}
+			})
+		}
 	}
 }

@@ -19,9 +19,11 @@ const targetPrefix = "AmazonEC2ContainerRegistry_V20150921."
 const maxAPIBody = 28 << 20
 
 // operation is one ECR API operation: the IAM action checked before handle
-// runs, and the handler, which decodes its own input.
+// runs, against the resource its input's target members name, and the
+// handler, which decodes its own input.
 type operation struct {
 	action string
+	target target
 	handle func(ctx context.Context, s *Service, body []byte) (any, error)
 }
 
@@ -68,40 +70,66 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 		return nil, err
 	}
 	ctx := withPrincipal(WithOrigin(r.Context(), originFrom(r)), principal)
-	var common struct {
-		RegistryID     string `json:"registryId"`
-		RepositoryName string `json:"repositoryName"`
-		ResourceARN    string `json:"resourceArn"`
-	}
-	if err := decode(body, &common); err != nil {
+	resource, err := s.resourceOf(op.target, body)
+	if err != nil {
 		return nil, err
 	}
-	// AWS validates input against the model before it authorizes.
-	if err := validRegistryID(common.RegistryID); err != nil {
-		return nil, err
-	}
-	if common.RepositoryName != "" {
-		if err := validRepositoryName("repositoryName", common.RepositoryName); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.authorize(ctx, principal, op.action, s.resourceOf(op.action, common.RegistryID, common.RepositoryName, common.ResourceARN)); err != nil {
+	if err := s.authorize(ctx, principal, op.action, resource); err != nil {
 		return nil, err
 	}
 	return op.handle(ctx, s, body)
 }
 
-// resourceOf is the ARN an action is authorized against.
-func (s *Service) resourceOf(action, registryID, repository, resourceARN string) string {
-	switch {
-	case action == "ecr:GetAuthorizationToken":
-		return "*" // no resource-level support (POLICY-FACTS §3.2)
-	case resourceARN != "":
-		return resourceARN
-	case repository != "":
-		return repositoryARN(s.cfg.Region, s.registryID(registryID), repository)
+// target says which members of an operation's input name what it acts on,
+// and so what it is authorized against. Only those members are read: the
+// JSON 1.1 parser ignores members an operation does not define, so a
+// resourceArn sent to ListImages names nothing.
+type target int
+
+const (
+	targetAccount    target = iota // nothing: authorized against "*"
+	targetRegistry                 // registryId: against "*"
+	targetRepository               // registryId and repositoryName
+	targetARN                      // resourceArn (the tagging operations)
+)
+
+// resourceOf returns the ARN an operation with target t is authorized
+// against, validating the members it reads first: AWS validates input
+// against the model before it authorizes.
+func (s *Service) resourceOf(t target, body []byte) (string, error) {
+	switch t {
+	case targetARN:
+		var in struct {
+			ResourceARN string `json:"resourceArn"`
+		}
+		if err := decode(body, &in); err != nil {
+			return "", err
+		}
+		if in.ResourceARN == "" {
+			return "*", nil
+		}
+		return in.ResourceARN, nil
+	case targetRegistry, targetRepository:
+		var in struct {
+			RegistryID     string `json:"registryId"`
+			RepositoryName string `json:"repositoryName"`
+		}
+		if err := decode(body, &in); err != nil {
+			return "", err
+		}
+		if err := validRegistryID(in.RegistryID); err != nil {
+			return "", err
+		}
+		if t == targetRegistry || in.RepositoryName == "" {
+			return "*", nil
+		}
+		if err := validRepositoryName("repositoryName", in.RepositoryName); err != nil {
+			return "", err
+		}
+		return repositoryARN(s.cfg.Region, s.registryID(in.RegistryID), in.RepositoryName), nil
 	}
-	return "*"
+	// Malformed JSON is a SerializationException before any denial.
+	return "*", decode(body, &struct{}{})
 }
 
 // registryID returns id, or the Service's account when id is empty.

@@ -41,18 +41,19 @@ type pageRequest struct {
 	limit int
 	after string // the last key of the previous page; "" on the first
 	first bool
+	scope pageScope // what the page's nextToken is good for
 }
 
-func newPage(maxResults *int, nextToken string) (pageRequest, error) {
+func (s *Service) newPage(scope pageScope, maxResults *int, nextToken string) (pageRequest, error) {
 	limit, err := pageSize(maxResults)
 	if err != nil {
 		return pageRequest{}, err
 	}
-	after, err := decodeToken(nextToken)
+	after, err := s.pages.decode(scope, nextToken)
 	if err != nil {
 		return pageRequest{}, err
 	}
-	return pageRequest{limit: limit, after: after, first: nextToken == ""}, nil
+	return pageRequest{limit: limit, after: after, first: nextToken == "", scope: scope}, nil
 }
 
 // listEntry is one ListImages row: one per tag, or the digest alone for an
@@ -73,7 +74,7 @@ func listImagesOp(ctx context.Context, s *Service, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	page, err := newPage(in.MaxResults, in.NextToken)
+	page, err := s.newPage(s.pageScope("ListImages", in.RegistryID, in.RepositoryName), in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func listImagesOp(ctx context.Context, s *Service, body []byte) (any, error) {
 			continue
 		}
 		if len(out) == page.limit {
-			next = encodeToken(last)
+			next = s.pages.encode(page.scope, last)
 			break
 		}
 		out, last = append(out, r.id), r.key
@@ -158,7 +159,7 @@ func describeImages(ctx context.Context, s *Service, body []byte) (any, error) {
 		// The documented rule, worded as for DescribeRepositories (ECR-FACTS §2).
 		return nil, invalidParam("maxResults", "maxResults cannot be used when you specify images with imageIds")
 	}
-	page, err := newPage(in.MaxResults, in.NextToken)
+	page, err := s.newPage(s.pageScope("DescribeImages", in.RegistryID, in.RepositoryName), in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +188,7 @@ func describeImages(ctx context.Context, s *Service, body []byte) (any, error) {
 			continue
 		}
 		if len(out) == page.limit {
-			next = encodeToken(out[len(out)-1].ImageDigest)
+			next = s.pages.encode(page.scope, out[len(out)-1].ImageDigest)
 			break
 		}
 		out = append(out, s.detailOf(m.Name, img))

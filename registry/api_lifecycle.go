@@ -227,7 +227,8 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	limit, offset, err := in.check()
+	scope := s.pageScope("GetLifecyclePolicyPreview", in.RegistryID, in.RepositoryName)
+	limit, offset, err := in.check(s.pages, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +246,7 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 	}
 	page, next := selected[offset:], ""
 	if len(page) > limit {
-		page, next = page[:limit], encodeToken(strconv.Itoa(offset+limit))
+		page, next = page[:limit], s.pages.encode(scope, strconv.Itoa(offset+limit))
 	}
 	out := make([]previewResultOut, len(page))
 	for i, e := range page {
@@ -267,12 +268,10 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 	}{s.cfg.Account, m.Name, p.Text, "COMPLETE", out, next, summary{len(p.Results)}}, nil
 }
 
-var errInvalidNextToken = apiErr("InvalidParameterException", "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
-
 // check validates the request's own parameters and returns the page size
 // (1–100, default 100: the model's GetLifecyclePolicyPreview maxResults)
-// and the offset its nextToken stands for.
-func (in *previewIn) check() (limit, offset int, err error) {
+// and the offset its nextToken, issued for scope, stands for.
+func (in *previewIn) check(pages pageTokens, scope pageScope) (limit, offset int, err error) {
 	if err := validRepoRef(in.RegistryID, in.RepositoryName); err != nil {
 		return 0, 0, err
 	}
@@ -295,7 +294,7 @@ func (in *previewIn) check() (limit, offset int, err error) {
 	if in.NextToken == "" {
 		return limit, 0, nil
 	}
-	tok, err := decodeToken(in.NextToken)
+	tok, err := pages.decode(scope, in.NextToken)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -6,47 +6,48 @@ import (
 )
 
 // operations is the X-Amz-Target table: the IAM action each operation
-// checks is data, testable against ECR-FACTS §2.1 and §4.
+// checks, and which members of its input (ECR's model) name the resource
+// checked, are data, testable against ECR-FACTS §2.1 and §4.
 var operations = map[string]operation{
-	// auth
-	"GetAuthorizationToken": {"ecr:GetAuthorizationToken", getAuthorizationToken},
+	// auth: no resource-level support (POLICY-FACTS §3.2)
+	"GetAuthorizationToken": {"ecr:GetAuthorizationToken", targetAccount, getAuthorizationToken},
 	// repositories (api_repositories.go)
-	"CreateRepository":              {"ecr:CreateRepository", createRepository},
-	"DescribeRepositories":          {"ecr:DescribeRepositories", describeRepositories},
-	"DeleteRepository":              {"ecr:DeleteRepository", deleteRepository},
-	"PutImageTagMutability":         {"ecr:PutImageTagMutability", putImageTagMutability},
-	"PutImageScanningConfiguration": {"ecr:PutImageScanningConfiguration", putImageScanningConfiguration},
-	"TagResource":                   {"ecr:TagResource", tagResource},
-	"UntagResource":                 {"ecr:UntagResource", untagResource},
-	"ListTagsForResource":           {"ecr:ListTagsForResource", listTagsForResource},
-	"DescribeRegistry":              {"ecr:DescribeRegistry", describeRegistry},
-	"PutAccountSetting":             {"ecr:PutAccountSetting", putAccountSetting},
-	"GetAccountSetting":             {"ecr:GetAccountSetting", getAccountSetting},
+	"CreateRepository":              {"ecr:CreateRepository", targetRepository, createRepository},
+	"DescribeRepositories":          {"ecr:DescribeRepositories", targetRegistry, describeRepositories},
+	"DeleteRepository":              {"ecr:DeleteRepository", targetRepository, deleteRepository},
+	"PutImageTagMutability":         {"ecr:PutImageTagMutability", targetRepository, putImageTagMutability},
+	"PutImageScanningConfiguration": {"ecr:PutImageScanningConfiguration", targetRepository, putImageScanningConfiguration},
+	"TagResource":                   {"ecr:TagResource", targetARN, tagResource},
+	"UntagResource":                 {"ecr:UntagResource", targetARN, untagResource},
+	"ListTagsForResource":           {"ecr:ListTagsForResource", targetARN, listTagsForResource},
+	"DescribeRegistry":              {"ecr:DescribeRegistry", targetAccount, describeRegistry},
+	"PutAccountSetting":             {"ecr:PutAccountSetting", targetAccount, putAccountSetting},
+	"GetAccountSetting":             {"ecr:GetAccountSetting", targetAccount, getAccountSetting},
 	// images (api_images.go)
-	"BatchGetImage":    {"ecr:BatchGetImage", batchGetImage},
-	"PutImage":         {"ecr:PutImage", putImage},
-	"ListImages":       {"ecr:ListImages", listImagesOp},
-	"DescribeImages":   {"ecr:DescribeImages", describeImages},
-	"BatchDeleteImage": {"ecr:BatchDeleteImage", batchDeleteImage},
+	"BatchGetImage":    {"ecr:BatchGetImage", targetRepository, batchGetImage},
+	"PutImage":         {"ecr:PutImage", targetRepository, putImage},
+	"ListImages":       {"ecr:ListImages", targetRepository, listImagesOp},
+	"DescribeImages":   {"ecr:DescribeImages", targetRepository, describeImages},
+	"BatchDeleteImage": {"ecr:BatchDeleteImage", targetRepository, batchDeleteImage},
 	// layers (api_layers.go)
-	"BatchCheckLayerAvailability": {"ecr:BatchCheckLayerAvailability", batchCheckLayerAvailability},
-	"GetDownloadUrlForLayer":      {"ecr:GetDownloadUrlForLayer", getDownloadURLForLayer},
-	"InitiateLayerUpload":         {"ecr:InitiateLayerUpload", initiateLayerUpload},
-	"UploadLayerPart":             {"ecr:UploadLayerPart", uploadLayerPart},
-	"CompleteLayerUpload":         {"ecr:CompleteLayerUpload", completeLayerUpload},
+	"BatchCheckLayerAvailability": {"ecr:BatchCheckLayerAvailability", targetRepository, batchCheckLayerAvailability},
+	"GetDownloadUrlForLayer":      {"ecr:GetDownloadUrlForLayer", targetRepository, getDownloadURLForLayer},
+	"InitiateLayerUpload":         {"ecr:InitiateLayerUpload", targetRepository, initiateLayerUpload},
+	"UploadLayerPart":             {"ecr:UploadLayerPart", targetRepository, uploadLayerPart},
+	"CompleteLayerUpload":         {"ecr:CompleteLayerUpload", targetRepository, completeLayerUpload},
 	// policies (api_policies.go)
-	"SetRepositoryPolicy":    {"ecr:SetRepositoryPolicy", setRepositoryPolicy},
-	"GetRepositoryPolicy":    {"ecr:GetRepositoryPolicy", getRepositoryPolicy},
-	"DeleteRepositoryPolicy": {"ecr:DeleteRepositoryPolicy", deleteRepositoryPolicy},
-	"PutRegistryPolicy":      {"ecr:PutRegistryPolicy", putRegistryPolicy},
-	"GetRegistryPolicy":      {"ecr:GetRegistryPolicy", getRegistryPolicy},
-	"DeleteRegistryPolicy":   {"ecr:DeleteRegistryPolicy", deleteRegistryPolicy},
+	"SetRepositoryPolicy":    {"ecr:SetRepositoryPolicy", targetRepository, setRepositoryPolicy},
+	"GetRepositoryPolicy":    {"ecr:GetRepositoryPolicy", targetRepository, getRepositoryPolicy},
+	"DeleteRepositoryPolicy": {"ecr:DeleteRepositoryPolicy", targetRepository, deleteRepositoryPolicy},
+	"PutRegistryPolicy":      {"ecr:PutRegistryPolicy", targetAccount, putRegistryPolicy},
+	"GetRegistryPolicy":      {"ecr:GetRegistryPolicy", targetAccount, getRegistryPolicy},
+	"DeleteRegistryPolicy":   {"ecr:DeleteRegistryPolicy", targetAccount, deleteRegistryPolicy},
 	// lifecycle (api_lifecycle.go)
-	"PutLifecyclePolicy":          {"ecr:PutLifecyclePolicy", putLifecyclePolicy},
-	"GetLifecyclePolicy":          {"ecr:GetLifecyclePolicy", getLifecyclePolicy},
-	"DeleteLifecyclePolicy":       {"ecr:DeleteLifecyclePolicy", deleteLifecyclePolicy},
-	"StartLifecyclePolicyPreview": {"ecr:StartLifecyclePolicyPreview", startLifecyclePolicyPreview},
-	"GetLifecyclePolicyPreview":   {"ecr:GetLifecyclePolicyPreview", getLifecyclePolicyPreview},
+	"PutLifecyclePolicy":          {"ecr:PutLifecyclePolicy", targetRepository, putLifecyclePolicy},
+	"GetLifecyclePolicy":          {"ecr:GetLifecyclePolicy", targetRepository, getLifecyclePolicy},
+	"DeleteLifecyclePolicy":       {"ecr:DeleteLifecyclePolicy", targetRepository, deleteLifecyclePolicy},
+	"StartLifecyclePolicyPreview": {"ecr:StartLifecyclePolicyPreview", targetRepository, startLifecyclePolicyPreview},
+	"GetLifecyclePolicyPreview":   {"ecr:GetLifecyclePolicyPreview", targetRepository, getLifecyclePolicyPreview},
 }
 
 // epoch marshals a time as ECR does: a JSON number of epoch seconds, with

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"strings"
 )
@@ -152,18 +151,6 @@ func (s *Service) checkNewRepository(registryID string, m *repoMeta, enc *encryp
 	return checkTags(tags, 0)
 }
 
-// listPage is the opaque pagination token of the list operations: the last
-// name returned, so a page is stable under concurrent inserts.
-func encodeToken(last string) string { return base64.RawURLEncoding.EncodeToString([]byte(last)) }
-
-func decodeToken(tok string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(tok) > 2048 {
-		return "", apiErr("InvalidParameterException", "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
-	}
-	return string(b), nil
-}
-
 func describeRepositories(ctx context.Context, s *Service, body []byte) (any, error) {
 	var in struct {
 		RegistryID      string   `json:"registryId"`
@@ -184,7 +171,10 @@ func describeRepositories(ctx context.Context, s *Service, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodeToken(in.NextToken)
+	// The position is the last name returned, so a page is stable under
+	// concurrent inserts.
+	scope := s.pageScope("DescribeRepositories", in.RegistryID, "")
+	after, err := s.pages.decode(scope, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +191,7 @@ func describeRepositories(ctx context.Context, s *Service, body []byte) (any, er
 			continue
 		}
 		if len(out) == limit {
-			next = encodeToken(out[len(out)-1].RepositoryName)
+			next = s.pages.encode(scope, out[len(out)-1].RepositoryName)
 			break
 		}
 		out = append(out, s.repositoryView(ctx, m))

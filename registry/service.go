@@ -24,6 +24,7 @@ type Service struct {
 	driver storagedriver.StorageDriver
 	meta   metaStore
 	tokens *tokenIssuer
+	pages  pageTokens
 	s3     *minio.Client       // nil unless Config.S3
 	keys   map[string]Identity // by access key id
 	// identityPolicies are Config.Identities' policies by principal;
@@ -74,6 +75,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.tokens = &tokenIssuer{key: key, now: cfg.Now}
+	s.pages = pageTokens{key: hmacSHA256(key, "pagination tokens")}
 	// Upload state must verify after a restart, so its secret derives from
 	// the persisted token key.
 	secret := hex.EncodeToString(hmacSHA256(key, "distribution upload state"))
@@ -138,6 +140,12 @@ func originOf(ctx context.Context) Origin {
 func (s *Service) repoLock(name string) *sync.Mutex {
 	m, _ := s.repoLocks.LoadOrStore(name, &sync.Mutex{})
 	return m.(*sync.Mutex)
+}
+
+// pageScope is the scope of a nextToken of op listing repository (or, for
+// DescribeRepositories, "") in registryID.
+func (s *Service) pageScope(op, registryID, repository string) pageScope {
+	return pageScope{op: op, registryID: s.registryID(registryID), repository: repository}
 }
 
 // DeriveKey returns a secret derived from the persisted token key for

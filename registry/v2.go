@@ -183,6 +183,9 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 			withoutMount(r)
 		}
 	}
+	if rt.kind == routeUpload {
+		queryOnlyForm(r)
+	}
 	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
 	s.app.ServeHTTP(rw, r)
 	return rw.finish()

@@ -2,7 +2,9 @@ package registry
 
 import (
 	"context"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 )
 
 // mountable reports whether a blob upload's ?mount=&from= may be passed to
@@ -44,4 +46,17 @@ func withoutMount(r *http.Request) {
 	q.Del("mount")
 	q.Del("from")
 	r.URL.RawQuery = q.Encode()
+}
+
+// queryOnlyForm makes the query the whole of what distribution reads as the
+// request's form. Its upload handlers take mount, from, digest and _state
+// from r.FormValue, which would also parse a urlencoded or multipart body,
+// ahead of the query; but ecrlink checks only the query (mountable), and an
+// upload's body is blob bytes, never parameters. With Form, PostForm and
+// MultipartForm set, FormValue reads them as they are and leaves the body
+// alone.
+func queryOnlyForm(r *http.Request) {
+	r.Form = r.URL.Query()
+	r.PostForm = url.Values{}
+	r.MultipartForm = &multipart.Form{Value: map[string][]string{}, File: map[string][]*multipart.FileHeader{}}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,17 +159,33 @@ func canonicalQuery(q url.Values) string {
 
 func escape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
+// The parameters of SigV4 query authentication: S3 requires all of them
+// but the session token.
+var (
+	requiredParams = []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"}
+	signingParams  = append(slices.Clone(requiredParams), "X-Amz-Security-Token")
+)
+
 // verify checks a request against the URLs this Presigner issues: every
 // query parameter present, this presigner's credential, not expired, and the
 // signature recomputed over the request's own host and path.
 func (p *Presigner) verify(r *http.Request) error {
 	q := r.URL.Query()
-	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"} {
+	for _, k := range requiredParams {
 		if q.Get(k) == "" {
 			if len(q) == 0 {
 				return accessDenied("anonymous request to the starport bucket")
 			}
 			return &Error{Code: "AuthorizationQueryParametersError", Message: msgQueryParams, Status: http.StatusBadRequest}
+		}
+	}
+	// Each signing parameter is read once: a second X-Amz-Signature is left
+	// out of the canonical query, so it would ride along on a valid URL,
+	// and a second of any other makes the URL ambiguous. S3 refuses both.
+	for _, k := range signingParams {
+		if len(q[k]) > 1 {
+			return &Error{Code: "AuthorizationQueryParametersError", Message: msgQueryParams, Status: http.StatusBadRequest,
+				Detail: k + " is given more than once"}
 		}
 	}
 	akid, secret, token := p.credentials()

@@ -109,6 +109,8 @@ func TestVerify(t *testing.T) {
 		{name: "expired", url: good, advance: DefaultExpiry, code: "AccessDenied", message: msgExpired},
 		{name: "no query", url: strings.Split(good, "?")[0], code: "AccessDenied", message: msgAccessDenied},
 		{name: "missing parameter", url: strings.Replace(good, "X-Amz-Date=", "X-Amz-Dat=", 1), code: "AuthorizationQueryParametersError"},
+		{name: "repeated signature", url: good + "&X-Amz-Signature=00", code: "AuthorizationQueryParametersError", message: msgQueryParams},
+		{name: "repeated date", url: good + "&X-Amz-Date=20260501T120000Z", code: "AuthorizationQueryParametersError", message: msgQueryParams},
 		{name: "other credential", url: strings.Replace(good, "X-Amz-Credential=ASIA", "X-Amz-Credential=AKIA", 1), code: "InvalidAccessKeyId"},
 	}
 	for _, tc := range tests {
