@@ -102,7 +102,11 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 	storage := configuration.Storage{
 		"delete":   configuration.Parameters{"enabled": true},
 		"redirect": configuration.Parameters{"disable": true},
-		"cache":    configuration.Parameters{"blobdescriptor": "inmemory"},
+		// No blob-descriptor cache: distribution is never told when
+		// ecrlink deletes a repository's storage, nor when another
+		// process sharing the store changes it, so a cache would keep
+		// answering for manifests and layers that are gone. A stat costs a
+		// link read and a stat of the data, small next to any transfer.
 		// Interrupted uploads are invisible; purge them after a day.
 		"maintenance": configuration.Parameters{"uploadpurging": map[any]any{
 			"enabled": true, "age": uploadMaxAge.String(), "interval": "1h", "dryrun": false}},
