@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -91,10 +92,10 @@ func storageParameters(cfg Config) configuration.Storage {
 	return configuration.Storage{"inmemory": configuration.Parameters{}}
 }
 
-// newApp builds the embedded distribution app on driver; secret signs
-// distribution's upload state.
-func newApp(ctx context.Context, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
-	if err := registerCapture(); err != nil {
+// newApp builds the embedded distribution app on driver for s; secret
+// signs distribution's upload state.
+func newApp(ctx context.Context, s *Service, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
+	if err := errors.Join(registerCapture(), registerGuard()); err != nil {
 		return nil, nil, err
 	}
 	routeLogrus()
@@ -123,7 +124,8 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 	// foreign layers, OCI non-distributable layers).
 	cfg.Validation.Manifests.URLs.Allow = []string{"^https?://"}
 	cfg.Middleware = map[string][]configuration.Middleware{
-		"registry": {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
+		"registry":   {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
+		"repository": {{Name: guardMiddleware, Options: configuration.Parameters{"service": s}}},
 	}
 	defer func() { // NewApp panics on configuration errors
 		if r := recover(); r != nil {

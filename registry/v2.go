@@ -179,9 +179,9 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 			return err
 		}
 	case rt.kind == routeUpload && r.Method == http.MethodPost:
-		if !s.mountable(r.Context(), r, meta) {
-			withoutMount(r)
-		}
+		return s.startUpload(w, r, rt, meta)
+	case rt.kind == routeUpload && rt.ref != "" && r.Method != http.MethodGet && r.Method != http.MethodHead:
+		return s.serveUpload(w, r, rt)
 	}
 	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
 	s.app.ServeHTTP(rw, r)

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -44,4 +46,40 @@ func withoutMount(r *http.Request) {
 	q.Del("mount")
 	q.Del("from")
 	r.URL.RawQuery = q.Encode()
+}
+
+// startUpload lets distribution open an upload, or mount a blob, under the
+// repository lock, so that neither lands in a repository deleted since
+// serveV2 found it.
+func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
+	if !s.mountable(r.Context(), r, meta) {
+		withoutMount(r)
+	}
+	err := s.writeLocked(r.Context(), rt.name, "", func() error { return s.serveApp(w, r, rt) })
+	if errors.Is(err, errUploadGone) {
+		return nameUnknown(rt.name, s.cfg.Account)
+	}
+	return err
+}
+
+// serveUpload hands a request that writes to an upload (PATCH, PUT, DELETE)
+// to distribution once the request owns the upload: distribution itself
+// lets a PUT commit while a PATCH still appends, which would store bytes
+// under a digest they do not have. A request waits for the one before it,
+// then sees its outcome: a completed or cancelled upload is
+// BLOB_UPLOAD_UNKNOWN, one that grew meanwhile RANGE_INVALID.
+func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
+	unlock, err := s.uploadLocks.lock(r.Context(), rt.ref)
+	if err != nil {
+		return fmt.Errorf("waiting for upload %s: %w", rt.ref, err)
+	}
+	defer unlock()
+	return s.serveApp(w, r, rt)
+}
+
+// serveApp lets distribution answer, its errors rewritten into ECR's.
+func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
+	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
+	s.app.ServeHTTP(rw, r)
+	return rw.finish()
 }
