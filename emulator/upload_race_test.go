@@ -33,8 +33,13 @@ type uploader struct {
 }
 
 func newUploader(t testing.TB, inst *ecrlinktest.Instance) *uploader {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// A request sent with "Expect: 100-continue" holds its body until the
+	// handler starts reading it: by then ecrlink has made its checks.
+	tr.ExpectContinueTimeout = time.Minute
+	t.Cleanup(tr.CloseIdleConnections)
 	return &uploader{t: t, base: inst.URL(), auth: basic("AWS", inst.Auth().(*authn.Basic).Password),
-		c: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
+		c: &http.Client{Transport: tr}}
 }
 
 // reply is one response, its body read.
@@ -201,7 +206,8 @@ func TestPatchStreamingDuringComplete(t *testing.T) {
 				body := newStallingBody("GARB", "AGE!")
 				patched := make(chan reply, 1)
 				go func() {
-					patched <- u.do(http.MethodPatch, loc, body, nil, "Content-Type", "application/octet-stream")
+					patched <- u.do(http.MethodPatch, loc, body, nil, "Content-Type", "application/octet-stream",
+						"Expect", "100-continue")
 				}()
 				<-body.started
 				completed := make(chan bool, 1)

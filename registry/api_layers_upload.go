@@ -269,7 +269,7 @@ func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, 
 		_ = u.bw.Close()
 		return err
 	}
-	err = s.writeLocked(ctx, name, id, func() error {
+	err = s.writeLocked(ctx, name, id, func(*repoMeta) error {
 		if _, err := repo.Blobs(ctx).Stat(ctx, d); err == nil {
 			// The bytes are not needed: the layer is there already.
 			_ = u.bw.Cancel(ctx)
@@ -283,6 +283,8 @@ func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, 
 	switch {
 	case errors.Is(err, errUploadGone):
 		return s.uploadNotFound(name, id)
+	case errors.Is(err, errNoRepository):
+		return repositoryNotFound(name, s.cfg.Account)
 	case errors.As(err, &bad):
 		return apiErr("InvalidLayerException",
 			"The layer digest calculation performed by Amazon ECR upon receipt of the image layer does not match the digest specified: '%s'", d)

@@ -13,35 +13,35 @@ import (
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// errUploadGone says an upload's repository was deleted, or the upload
-// itself completed or was cancelled, while a request for it was under way.
+// errUploadGone says an upload completed or was cancelled, or went with its
+// repository, while a request for it was under way.
 var errUploadGone = errors.New("upload is gone")
 
-// writeLocked runs write under repository name's lock once the repository
-// exists and, if uploadID is not empty, that upload is still live; it
-// returns write's error unwrapped, since distribution's handlers tell its
-// errors apart by type. DeleteRepository and PutImageTagMutability take the
-// same lock, so what was checked still holds when write commits.
-func (s *Service) writeLocked(ctx context.Context, name, uploadID string, write func() error) error {
+// writeLocked runs write under repository name's lock, handing it the
+// repository's current record, once the repository exists (else
+// errNoRepository) and, if uploadID is not empty, that upload is still live
+// (else errUploadGone). DeleteRepository and PutImageTagMutability take the
+// same lock, so what write checks against the record still holds when it
+// commits. write's error comes back unwrapped: distribution's handlers tell
+// its errors apart by type.
+func (s *Service) writeLocked(ctx context.Context, name, uploadID string, write func(cur *repoMeta) error) error {
 	lock := s.repoLock(name)
 	lock.Lock()
 	defer lock.Unlock()
+	cur, err := s.getRepo(ctx, name)
+	if err != nil {
+		return err
+	}
 	if err := s.uploadLive(ctx, name, uploadID); err != nil {
 		return err
 	}
-	return write()
+	return write(cur)
 }
 
-// uploadLive checks that repository name exists and holds upload id (if
-// not empty): a commit must not link a blob into a repository deleted
-// meanwhile, nor move an upload whose files went with it.
+// uploadLive checks that repository name holds upload id, if id is not
+// empty: a commit must not move an upload whose files went with a deleted
+// repository, nor one already completed.
 func (s *Service) uploadLive(ctx context.Context, name, id string) error {
-	if _, err := s.getRepo(ctx, name); err != nil {
-		if errors.Is(err, errNoRepository) {
-			return fmt.Errorf("repository %s: %w", name, errUploadGone)
-		}
-		return err
-	}
 	if id == "" {
 		return nil
 	}
@@ -54,6 +54,12 @@ func (s *Service) uploadLive(ctx context.Context, name, id string) error {
 		return err
 	}
 	return nil
+}
+
+// sameRepository reports whether cur is the repository a request found as
+// was: not one deleted and created again under the same name meanwhile.
+func sameRepository(was, cur *repoMeta) bool {
+	return was.Name == cur.Name && was.CreatedAt.Equal(cur.CreatedAt)
 }
 
 // uploadDir is where distribution keeps upload id of repository name.
@@ -111,11 +117,11 @@ type guardedWriter struct {
 
 func (w *guardedWriter) Commit(ctx context.Context, desc v1.Descriptor) (v1.Descriptor, error) {
 	var out v1.Descriptor
-	err := w.s.writeLocked(ctx, w.name, w.ID(), func() (err error) {
+	err := w.s.writeLocked(ctx, w.name, w.ID(), func(*repoMeta) (err error) {
 		out, err = w.BlobWriter.Commit(ctx, desc)
 		return err
 	})
-	if errors.Is(err, errUploadGone) {
+	if errors.Is(err, errUploadGone) || errors.Is(err, errNoRepository) {
 		// distribution passes an errcode.Error through as the answer.
 		return out, errcode.ErrorCodeBlobUploadUnknown.WithDetail(err.Error())
 	}

@@ -55,8 +55,8 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Rout
 	if !s.mountable(r.Context(), r, meta) {
 		withoutMount(r)
 	}
-	err := s.writeLocked(r.Context(), rt.name, "", func() error { return s.serveApp(w, r, rt) })
-	if errors.Is(err, errUploadGone) {
+	err := s.writeLocked(r.Context(), rt.name, "", func(*repoMeta) error { return s.serveApp(w, r, rt) })
+	if errors.Is(err, errNoRepository) {
 		return nameUnknown(rt.name, s.cfg.Account)
 	}
 	return err
