@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"path"
 	"regexp"
 
@@ -74,9 +73,9 @@ func (s *Service) resumeUpload(ctx context.Context, name, id string) (*upload, e
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := s.uploadLocks.lock(ctx, id)
+	unlock, err := s.lockUpload(ctx, name, id)
 	if err != nil {
-		return nil, fmt.Errorf("waiting for upload %s: %w", id, err)
+		return nil, err
 	}
 	bw, err := repo.Blobs(ctx).Resume(ctx, id)
 	if err != nil {

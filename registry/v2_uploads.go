@@ -69,12 +69,23 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Rout
 // then sees its outcome: a completed or cancelled upload is
 // BLOB_UPLOAD_UNKNOWN, one that grew meanwhile RANGE_INVALID.
 func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
-	unlock, err := s.uploadLocks.lock(r.Context(), rt.ref)
+	unlock, err := s.lockUpload(r.Context(), rt.name, rt.ref)
 	if err != nil {
-		return fmt.Errorf("waiting for upload %s: %w", rt.ref, err)
+		return err
 	}
 	defer unlock()
 	return s.serveApp(w, r, rt)
+}
+
+// lockUpload makes the request the owner of upload id of repository name,
+// on either API, waiting for the owner before it as long as ctx allows.
+func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(), err error) {
+	// Repository names cannot contain a NUL, so the key is this upload's.
+	unlock, err = s.uploadLocks.lock(ctx, name+"\x00"+id)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for upload %s: %w", id, err)
+	}
+	return unlock, nil
 }
 
 // serveApp lets distribution answer, its errors rewritten into ECR's.
