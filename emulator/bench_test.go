@@ -217,14 +217,14 @@ func randomImage(b *testing.B) v1.Image {
 }
 
 // bareDistribution serves root with distribution's own app and nothing of
-// ecrlink's: the same driver, cache and redirect settings as the embedded one.
+// ecrlink's: the same driver, cache (none) and redirect settings as the
+// embedded one.
 func bareDistribution(b *testing.B, root string) *httptest.Server {
 	b.Helper()
 	cfg := &configuration.Configuration{Storage: configuration.Storage{
 		"filesystem": configuration.Parameters{"rootdirectory": root},
 		"delete":     configuration.Parameters{"enabled": true},
 		"redirect":   configuration.Parameters{"disable": true},
-		"cache":      configuration.Parameters{"blobdescriptor": "inmemory"},
 	}}
 	cfg.Version = configuration.MajorMinorVersion(0, 1)
 	cfg.HTTP.Secret = "bench"

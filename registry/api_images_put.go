@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/distribution/distribution/v3"
@@ -107,15 +108,28 @@ func manifestMediaType(manifest, requested string) (string, error) {
 
 // storeImage links the manifest into the repository and points tag at it,
 // under the repository lock so that tag immutability holds against
-// concurrent pushes on either API.
+// concurrent pushes on either API, and against a delete or a change of
+// mutability since m was read.
 func (s *Service) storeImage(ctx context.Context, m *repoMeta, raw []byte, mediaType, tag string) error {
 	manifest, desc, err := distribution.UnmarshalManifest(mediaType, raw)
 	if err != nil {
 		return errInvalidManifest
 	}
-	lock := s.repoLock(m.Name)
-	lock.Lock()
-	defer lock.Unlock()
+	err = s.writeLocked(ctx, m.Name, "", func(cur *repoMeta) error {
+		if !sameRepository(m, cur) {
+			return fmt.Errorf("%s: %w", m.Name, errNoRepository)
+		}
+		return s.storeLocked(ctx, cur, manifest, desc, mediaType, tag)
+	})
+	if errors.Is(err, errNoRepository) {
+		return repositoryNotFound(m.Name, s.cfg.Account)
+	}
+	return err
+}
+
+// storeLocked is storeImage's write, under the repository lock, checked
+// against the repository's current record m.
+func (s *Service) storeLocked(ctx context.Context, m *repoMeta, manifest distribution.Manifest, desc distribution.Descriptor, mediaType, tag string) error {
 	repo, err := s.repository(ctx, m.Name)
 	if err != nil {
 		return err

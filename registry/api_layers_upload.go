@@ -6,7 +6,6 @@ import (
 	"errors"
 	"path"
 	"regexp"
-	"sync"
 
 	"github.com/distribution/distribution/v3"
 	"github.com/opencontainers/go-digest"
@@ -60,11 +59,11 @@ func initiateLayerUpload(ctx context.Context, s *Service, body []byte) (any, err
 }
 
 // upload is one layer upload resumed for a request: distribution's writer,
-// and the lock that keeps other requests for the same upload out meanwhile.
+// and the release of the lock that keeps other requests for the same
+// upload, on either API, out meanwhile.
 type upload struct {
-	bw   distribution.BlobWriter
-	lock *sync.Mutex
-	key  string
+	bw     distribution.BlobWriter
+	unlock func()
 }
 
 // resumeUpload locks and resumes upload id of repository name, or answers
@@ -74,35 +73,31 @@ func (s *Service) resumeUpload(ctx context.Context, name, id string) (*upload, e
 	if err != nil {
 		return nil, err
 	}
-	// Repository names cannot contain a NUL, so this key is the upload's alone.
-	key := "\x00upload/" + id
-	lock := s.repoLock(key)
-	lock.Lock()
+	unlock, err := s.lockUpload(ctx, name, id)
+	if err != nil {
+		return nil, err
+	}
 	bw, err := repo.Blobs(ctx).Resume(ctx, id)
 	if err != nil {
-		lock.Unlock()
+		unlock()
 		if errors.Is(err, distribution.ErrBlobUploadUnknown) || isNotFound(err) {
-			return nil, apiErr("UploadNotFoundException",
-				"The upload with id '%s' does not exist in the repository with name '%s' in the registry with id '%s'", id, name, s.cfg.Account)
+			return nil, s.uploadNotFound(name, id)
 		}
 		return nil, err
 	}
-	return &upload{bw: bw, lock: lock, key: key}, nil
+	return &upload{bw: bw, unlock: unlock}, nil
 }
 
-// release unlocks the upload; done also forgets its lock.
-func (s *Service) release(u *upload, done bool) {
-	if done {
-		s.repoLocks.Delete(u.key)
-	}
-	u.lock.Unlock()
+func (s *Service) uploadNotFound(name, id string) *APIError {
+	return apiErr("UploadNotFoundException",
+		"The upload with id '%s' does not exist in the repository with name '%s' in the registry with id '%s'", id, name, s.cfg.Account)
 }
 
 // partsFile records, beside distribution's upload data, the size of the
 // last part and whether an earlier part was short, for CompleteLayerUpload
 // to enforce the 5 MiB minimum. distribution removes it with the upload.
 func (s *Service) partsFile(name, id string) string {
-	return path.Join("/docker/registry/v2/repositories", name, "_uploads", id, "ecrlink-parts")
+	return path.Join(uploadDir(name, id), "ecrlink-parts")
 }
 
 type partsRecord struct {
@@ -169,7 +164,7 @@ func uploadLayerPart(ctx context.Context, s *Service, body []byte) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer s.release(u, false)
+	defer u.unlock()
 	// Close stores the hash state, so the next request resumes here.
 	defer u.bw.Close()
 	first, last, size := *in.PartFirstByte, *in.PartLastByte, u.bw.Size()
@@ -229,8 +224,8 @@ func completeLayerUpload(ctx context.Context, s *Service, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	committed, err := s.commitUpload(ctx, u, m.Name, in.UploadID, d)
-	s.release(u, committed)
+	err = s.commitUpload(ctx, u, m.Name, in.UploadID, d)
+	u.unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -254,37 +249,44 @@ func checkCompleteDigests(list []string) (digest.Digest, error) {
 	return d, nil
 }
 
-// commitUpload moves a complete upload into the repository's layers;
-// committed reports whether the upload is gone afterwards.
-func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, d digest.Digest) (committed bool, err error) {
+// commitUpload moves a complete upload into the repository's layers, under
+// the repository lock once it is sure the repository and the upload are
+// still there.
+func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, d digest.Digest) error {
 	size := u.bw.Size()
 	rec, _ := s.readParts(ctx, name, id)
 	if size == 0 || rec.ShortEarly {
 		_ = u.bw.Close()
 		if size == 0 {
-			return false, apiErr("EmptyUploadException",
+			return apiErr("EmptyUploadException",
 				"The layer upload with id '%s' in the repository with name '%s' does not contain any layer parts", id, name)
 		}
-		return false, apiErr("LayerPartTooSmallException", "Layer parts must be at least 5 MiB in size.")
+		return apiErr("LayerPartTooSmallException", "Layer parts must be at least 5 MiB in size.")
 	}
 	repo, err := s.repository(ctx, name)
 	if err != nil {
 		_ = u.bw.Close()
-		return false, err
+		return err
 	}
-	if _, err := repo.Blobs(ctx).Stat(ctx, d); err == nil {
-		// The bytes are not needed: the layer is there already.
-		_ = u.bw.Cancel(ctx)
-		return true, apiErr("LayerAlreadyExistsException",
-			"The layer with digest '%s' already exists in the repository with name '%s' in the registry with id '%s'", d, name, s.cfg.Account)
-	}
-	if _, err := u.bw.Commit(ctx, distribution.Descriptor{Digest: d}); err != nil {
-		var bad distribution.ErrBlobInvalidDigest
-		if errors.As(err, &bad) {
-			return false, apiErr("InvalidLayerException",
-				"The layer digest calculation performed by Amazon ECR upon receipt of the image layer does not match the digest specified: '%s'", d)
+	err = s.writeLocked(ctx, name, id, func(*repoMeta) error {
+		if _, err := repo.Blobs(ctx).Stat(ctx, d); err == nil {
+			// The bytes are not needed: the layer is there already.
+			_ = u.bw.Cancel(ctx)
+			return apiErr("LayerAlreadyExistsException",
+				"The layer with digest '%s' already exists in the repository with name '%s' in the registry with id '%s'", d, name, s.cfg.Account)
 		}
-		return false, err
+		_, err := u.bw.Commit(ctx, distribution.Descriptor{Digest: d})
+		return err
+	})
+	var bad distribution.ErrBlobInvalidDigest
+	switch {
+	case errors.Is(err, errUploadGone):
+		return s.uploadNotFound(name, id)
+	case errors.Is(err, errNoRepository):
+		return repositoryNotFound(name, s.cfg.Account)
+	case errors.As(err, &bad):
+		return apiErr("InvalidLayerException",
+			"The layer digest calculation performed by Amazon ECR upon receipt of the image layer does not match the digest specified: '%s'", d)
 	}
-	return true, nil
+	return err
 }

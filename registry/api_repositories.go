@@ -250,9 +250,14 @@ func deleteRepository(ctx context.Context, s *Service, body []byte) (any, error)
 	if err != nil {
 		return nil, err
 	}
+	// Writes to the repository hold this lock from their checks to their
+	// commit, so none lands after the delete.
 	lock := s.repoLock(m.Name)
 	lock.Lock()
 	defer lock.Unlock()
+	if m, err = s.lookupRepo(ctx, in.RegistryID, in.RepositoryName); err != nil {
+		return nil, err // deleted meanwhile
+	}
 	images, err := s.listImages(ctx, m.Name)
 	if err != nil {
 		return nil, err

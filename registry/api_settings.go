@@ -70,10 +70,15 @@ func putImageTagMutability(ctx context.Context, s *Service, body []byte) (any, e
 	if err := checkMutability(in.ImageTagMutability, in.ExclusionFilters); err != nil {
 		return nil, err
 	}
+	// Under the repository lock: a manifest push that checked the old
+	// setting commits before the change, or checks the new one.
+	lock := s.repoLock(in.RepositoryName)
+	lock.Lock()
 	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
 		m.TagMutability, m.ExclusionFilters = in.ImageTagMutability, in.ExclusionFilters
 		return nil
 	})
+	lock.Unlock()
 	if err != nil {
 		return nil, err
 	}

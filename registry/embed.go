@@ -92,10 +92,10 @@ func storageParameters(cfg Config) configuration.Storage {
 	return configuration.Storage{"inmemory": configuration.Parameters{}}
 }
 
-// newApp builds the embedded distribution app on driver; secret signs
-// distribution's upload state.
-func newApp(ctx context.Context, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
-	if err := errors.Join(registerCapture(), registerLongNames()); err != nil {
+// newApp builds the embedded distribution app on driver for s; secret
+// signs distribution's upload state.
+func newApp(ctx context.Context, s *Service, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
+	if err := errors.Join(registerCapture(), registerLongNames(), registerGuard()); err != nil {
 		return nil, nil, err
 	}
 	routeLogrus()
@@ -103,7 +103,11 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 	storage := configuration.Storage{
 		"delete":   configuration.Parameters{"enabled": true},
 		"redirect": configuration.Parameters{"disable": true},
-		"cache":    configuration.Parameters{"blobdescriptor": "inmemory"},
+		// No blob-descriptor cache: distribution is never told when
+		// ecrlink deletes a repository's storage, nor when another
+		// process sharing the store changes it, so a cache would keep
+		// answering for manifests and layers that are gone. A stat costs a
+		// link read and a stat of the data, small next to any transfer.
 		// Interrupted uploads are invisible; purge them after a day.
 		"maintenance": configuration.Parameters{"uploadpurging": map[any]any{
 			"enabled": true, "age": uploadMaxAge.String(), "interval": "1h", "dryrun": false}},
@@ -120,8 +124,9 @@ func newApp(ctx context.Context, driver configuration.Storage, secret string) (a
 	// foreign layers, OCI non-distributable layers).
 	cfg.Validation.Manifests.URLs.Allow = []string{"^https?://"}
 	cfg.Middleware = map[string][]configuration.Middleware{
-		"registry": {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
-		"storage":  {{Name: longNamesMiddleware}},
+		"registry":   {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
+		"repository": {{Name: guardMiddleware, Options: configuration.Parameters{"service": s}}},
+		"storage":    {{Name: longNamesMiddleware}},
 	}
 	defer func() { // NewApp panics on configuration errors
 		if r := recover(); r != nil {

@@ -158,7 +158,13 @@ func (s *Service) readManifest(ctx context.Context, repo distribution.Repository
 		}
 		return nil, err
 	}
-	return repo.Blobs(ctx).Get(ctx, d)
+	// The layer blob store would not find it: a manifest is linked among
+	// the revisions, not the layers. Its bytes are the blob's.
+	raw, err := s.driver.GetContent(ctx, blobDataPath(d))
+	if isPathNotFound(err) {
+		return nil, distribution.ErrManifestUnknownRevision{Name: repo.Named().Name(), Revision: d}
+	}
+	return raw, err
 }
 
 // describe fills img's media types, sizes, subject and push time.

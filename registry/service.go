@@ -33,10 +33,13 @@ type Service struct {
 	policies         policyCache
 
 	// metaMu serialises read-modify-write of metadata objects; repoLocks
-	// serialise manifest writes per repository so tag immutability holds
-	// under concurrent pushes.
-	metaMu    sync.Mutex
-	repoLocks sync.Map // name -> *sync.Mutex
+	// serialise per repository the writes and the changes that decide
+	// them (delete, tag mutability), so that a check made for a write
+	// still holds when it is committed; uploadLocks give one upload to one
+	// request at a time, whichever API it comes through.
+	metaMu      sync.Mutex
+	repoLocks   sync.Map // name -> *sync.Mutex
+	uploadLocks keyedLocks
 }
 
 // New starts a Service. Close releases it.
@@ -79,7 +82,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	// Upload state must verify after a restart, so its secret derives from
 	// the persisted token key.
 	secret := hex.EncodeToString(hmacSHA256(key, "distribution upload state"))
-	app, c, err := newApp(ctx, storageParameters(cfg), secret)
+	app, c, err := newApp(ctx, s, storageParameters(cfg), secret)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +139,7 @@ func originOf(ctx context.Context) Origin {
 	return o
 }
 
-// repoLock returns the mutex that serialises manifest writes to name.
+// repoLock returns the mutex that serialises writes to name.
 func (s *Service) repoLock(name string) *sync.Mutex {
 	m, _ := s.repoLocks.LoadOrStore(name, &sync.Mutex{})
 	return m.(*sync.Mutex)

@@ -166,6 +166,9 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 	if err := checkV2Request(rt, r); err != nil {
 		return err
 	}
+	if rt.kind == routeUpload {
+		queryOnlyForm(r)
+	}
 	switch {
 	case rt.kind == routeManifest && r.Method == http.MethodPut:
 		return s.putManifestV2(w, r, rt, meta)
@@ -179,16 +182,11 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 			return err
 		}
 	case rt.kind == routeUpload && r.Method == http.MethodPost:
-		if !s.mountable(r.Context(), r, meta) {
-			withoutMount(r)
-		}
+		return s.startUpload(w, r, rt, meta)
+	case rt.kind == routeUpload && rt.ref != "" && r.Method != http.MethodGet && r.Method != http.MethodHead:
+		return s.serveUpload(w, r, rt)
 	}
-	if rt.kind == routeUpload {
-		queryOnlyForm(r)
-	}
-	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
-	s.app.ServeHTTP(rw, r)
-	return rw.finish()
+	return s.serveApp(w, r, rt)
 }
 
 type principalKey struct{}

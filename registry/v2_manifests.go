@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -31,7 +32,8 @@ func validReference(ref string) error {
 
 // putManifestV2 applies ECR's rules to a manifest PUT — the size limit and
 // tag immutability — then lets distribution store it, under the repository
-// lock so that concurrent pushes of one tag cannot both pass the check.
+// lock so that concurrent pushes of one tag cannot both pass the check, nor
+// a delete or a change of mutability come between the check and the write.
 func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxManifestSize))
 	if err != nil {
@@ -52,24 +54,31 @@ func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Ro
 	if _, err := digest.Parse(rt.ref); err != nil {
 		tag = rt.ref
 	}
-	lock := s.repoLock(rt.name)
-	lock.Lock()
-	defer lock.Unlock()
-	repo, err := s.repository(r.Context(), rt.name)
-	if err != nil {
-		return err
+	// The body is read before the lock, which a slow one must not hold;
+	// the record is read again under it, since the repository may have
+	// been deleted or its tags made immutable meanwhile.
+	err = s.writeLocked(r.Context(), rt.name, "", func(cur *repoMeta) error {
+		if !sameRepository(meta, cur) {
+			return fmt.Errorf("%s: %w", rt.name, errNoRepository)
+		}
+		repo, err := s.repository(r.Context(), rt.name)
+		if err != nil {
+			return err
+		}
+		if err := s.checkTagMove(r.Context(), repo, cur, tag, digest.FromBytes(body)); err != nil {
+			return err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		if doc.Subject != nil {
+			// distribution does not announce that it processed the subject
+			// (OCI distribution-spec 1.1); ECR serves referrers, so say so.
+			w.Header().Set("OCI-Subject", doc.Subject.Digest.String())
+		}
+		return s.serveApp(w, r, rt)
+	})
+	if errors.Is(err, errNoRepository) {
+		return nameUnknown(rt.name, s.cfg.Account)
 	}
-	if err := s.checkTagMove(r.Context(), repo, meta, tag, digest.FromBytes(body)); err != nil {
-		return err
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.ContentLength = int64(len(body))
-	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
-	if doc.Subject != nil {
-		// distribution does not announce that it processed the subject
-		// (OCI distribution-spec 1.1); ECR serves referrers, so say so.
-		w.Header().Set("OCI-Subject", doc.Subject.Digest.String())
-	}
-	s.app.ServeHTTP(rw, r)
-	return rw.finish()
+	return err
 }

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -59,4 +61,51 @@ func queryOnlyForm(r *http.Request) {
 	r.Form = r.URL.Query()
 	r.PostForm = url.Values{}
 	r.MultipartForm = &multipart.Form{Value: map[string][]string{}, File: map[string][]*multipart.FileHeader{}}
+}
+
+// startUpload lets distribution open an upload, or mount a blob, under the
+// repository lock, so that neither lands in a repository deleted since
+// serveV2 found it.
+func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
+	if !s.mountable(r.Context(), r, meta) {
+		withoutMount(r)
+	}
+	err := s.writeLocked(r.Context(), rt.name, "", func(*repoMeta) error { return s.serveApp(w, r, rt) })
+	if errors.Is(err, errNoRepository) {
+		return nameUnknown(rt.name, s.cfg.Account)
+	}
+	return err
+}
+
+// serveUpload hands a request that writes to an upload (PATCH, PUT, DELETE)
+// to distribution once the request owns the upload: distribution itself
+// lets a PUT commit while a PATCH still appends, which would store bytes
+// under a digest they do not have. A request waits for the one before it,
+// then sees its outcome: a completed or cancelled upload is
+// BLOB_UPLOAD_UNKNOWN, one that grew meanwhile RANGE_INVALID.
+func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
+	unlock, err := s.lockUpload(r.Context(), rt.name, rt.ref)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.serveApp(w, r, rt)
+}
+
+// lockUpload makes the request the owner of upload id of repository name,
+// on either API, waiting for the owner before it as long as ctx allows.
+func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(), err error) {
+	// Repository names cannot contain a NUL, so the key is this upload's.
+	unlock, err = s.uploadLocks.lock(ctx, name+"\x00"+id)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for upload %s: %w", id, err)
+	}
+	return unlock, nil
+}
+
+// serveApp lets distribution answer, its errors rewritten into ECR's.
+func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
+	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
+	s.app.ServeHTTP(rw, r)
+	return rw.finish()
 }
