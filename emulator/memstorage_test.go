@@ -71,8 +71,14 @@ func newRawUpload(t testing.TB, inst *ecrlinktest.Instance, repo string) *rawUpl
 // patch sends size pattern bytes in one PATCH and returns their digest.
 func (u *rawUpload) patch(t testing.TB, size int64) string {
 	t.Helper()
+	return u.patchFrom(t, io.LimitReader(&patternReader{}, size), size)
+}
+
+// patchFrom sends size bytes of r in one PATCH and returns their digest.
+func (u *rawUpload) patchFrom(t testing.TB, r io.Reader, size int64) string {
+	t.Helper()
 	h := sha256.New()
-	body := io.TeeReader(io.LimitReader(&patternReader{}, size), h)
+	body := io.TeeReader(r, h)
 	resp := u.do(t, http.MethodPatch, u.location, body, size)
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("PATCH: %d", resp.StatusCode)
