@@ -28,6 +28,17 @@ type Config struct {
 	Registry registry.Config
 	// Logger receives operator logs; nil discards them.
 	Logger *slog.Logger
+	// IdleTimeout closes a keep-alive connection that has waited this long
+	// for its next request; zero means DefaultIdleTimeout, negative never.
+	IdleTimeout time.Duration
+	// BodyTimeout closes a request whose body, while the server waits for
+	// it, delivers fewer than BodyMinBytes in this long (a moving upload,
+	// however large, is never cut off); zero means DefaultBodyTimeout,
+	// negative never.
+	BodyTimeout time.Duration
+	// BodyMinBytes is what a body must deliver per BodyTimeout; zero means
+	// DefaultBodyMinBytes.
+	BodyMinBytes int64
 }
 
 // Server is a running ecrlink: one listener, routed by hostname to the ECR
@@ -46,6 +57,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg = cfg.withConnDefaults()
 	if cfg.Registry.Logger == nil {
 		cfg.Registry.Logger = cfg.Logger
 	}
@@ -72,8 +84,9 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, svc: svc, ln: ln, done: make(chan error, 1),
 		s3: &s3shim.Server{Presigner: layers.presigner, Store: layerStore(svc), Logger: cfg.Logger}}
 	s.http = &http.Server{
-		Handler:           s.routes(),
+		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.routes()),
 		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}

@@ -5,18 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // targetPrefix is the ECR API's X-Amz-Target prefix (ECR-FACTS §2).
 const targetPrefix = "AmazonEC2ContainerRegistry_V20150921."
-
-// maxAPIBody bounds an API request: the largest legal one is an
-// UploadLayerPart of 20 MiB, base64-encoded, plus its envelope.
-const maxAPIBody = 28 << 20
 
 // operation is one ECR API operation: the IAM action checked before handle
 // runs, against the resource its input's target members name, and the
@@ -57,15 +53,22 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-amz-json-1.1" {
 		return nil, &APIError{Type: "UnknownOperationException"}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
-	if err != nil {
-		return nil, apiErr("SerializationException", "Request body is too large or could not be read")
-	}
 	if o := originFrom(r); o.Region != "" && o.Region != s.cfg.Region {
 		// What AWS answers in a region the account cannot use.
 		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
-	principal, err := s.authenticateAPI(r, body)
+	// What cannot be authenticated is refused before a byte of the body is
+	// read; the signature, which covers the body, is checked after it.
+	caller, err := s.authenticateAPI(r)
+	if err != nil {
+		return nil, err
+	}
+	body, release, err := s.readAPIBody(w, r, name)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	principal, err := caller.verify(r, body, s.cfg.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -140,26 +143,47 @@ func (s *Service) registryID(id string) string {
 	return id
 }
 
-// authenticateAPI maps the SigV4 access key to a principal, verifying the
-// signature when the identity's secret is known.
-func (s *Service) authenticateAPI(r *http.Request, body []byte) (string, error) {
+// apiCaller is a request's identity as far as its headers tell: the
+// principal, and the secret to verify the signature with once the body is
+// read (empty: not verified).
+type apiCaller struct {
+	principal string
+	auth      *sigv4Auth
+	secret    string
+}
+
+// authenticateAPI maps the SigV4 access key to a principal, checking all
+// that the headers alone allow: presence and shape, credential scope and,
+// for identities whose secret is known, the request date.
+func (s *Service) authenticateAPI(r *http.Request) (*apiCaller, error) {
 	a, err := parseSigV4(r.Header.Get("Authorization"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := a.checkScope(s.cfg.Region); err != nil {
-		return "", err
+		return nil, err
 	}
 	id, ok := s.keys[a.AccessKeyID]
 	if !ok {
-		return s.rootPrincipal(), nil
+		return &apiCaller{principal: s.rootPrincipal()}, nil
 	}
 	if id.SecretAccessKey != "" {
-		if err := a.verify(r, body, id.SecretAccessKey, s.cfg.Now()); err != nil {
+		if err := a.checkDate(r, s.cfg.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return &apiCaller{principal: id.Principal, auth: a, secret: id.SecretAccessKey}, nil
+}
+
+// verify checks the signature over the request and its body, when the
+// identity's secret is known, and returns the principal.
+func (c *apiCaller) verify(r *http.Request, body []byte, now time.Time) (string, error) {
+	if c.secret != "" {
+		if err := c.auth.verify(r, body, c.secret, now); err != nil {
 			return "", err
 		}
 	}
-	return id.Principal, nil
+	return c.principal, nil
 }
 
 // decode unmarshals an API body as the service does: JSON type mismatches

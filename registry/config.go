@@ -15,6 +15,10 @@ const (
 	DefaultRegion  = "us-east-1"
 )
 
+// DefaultMaxAPIBodyMemory is room for four of the largest UploadLayerPart
+// bodies at once.
+const DefaultMaxAPIBodyMemory = 4 * maxLayerPartBody
+
 // Config configures a Service. The zero Config serves an in-memory registry
 // for DefaultAccount in DefaultRegion in which any access key acts as the
 // account root.
@@ -36,6 +40,11 @@ type Config struct {
 	// Layers locates layer downloads; nil means the registry serves layer
 	// bytes itself instead of redirecting to the starport bucket.
 	Layers LayerLocator
+	// MaxAPIBodyMemory bounds the bytes that the bodies of ECR API requests
+	// in flight may hold together; a request that finds no room within a
+	// second is refused with ThrottlingException. A body larger than the
+	// whole budget waits to have it alone. Zero means DefaultMaxAPIBodyMemory.
+	MaxAPIBodyMemory int64
 	// Now is the clock for tokens and timestamps; nil means time.Now.
 	Now func() time.Time
 	// Logger receives operator logs; nil discards them.
@@ -65,6 +74,9 @@ func (c Config) withDefaults() Config {
 	if c.Region == "" {
 		c.Region = DefaultRegion
 	}
+	if c.MaxAPIBodyMemory == 0 {
+		c.MaxAPIBodyMemory = DefaultMaxAPIBodyMemory
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -87,6 +99,9 @@ func (c Config) Validate() error {
 	}
 	if !regionPattern.MatchString(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))
+	}
+	if c.MaxAPIBodyMemory < 0 {
+		errs = append(errs, fmt.Errorf("max API body memory %d: must not be negative", c.MaxAPIBodyMemory))
 	}
 	if c.S3 != nil {
 		if c.DataDir != "" {

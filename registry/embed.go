@@ -14,8 +14,9 @@ import (
 	"github.com/distribution/distribution/v3/registry/handlers"
 	registrymiddleware "github.com/distribution/distribution/v3/registry/middleware/registry"
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
+	"github.com/distribution/distribution/v3/registry/storage/driver/factory"
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem" // registers "filesystem"
-	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"   // registers "inmemory"
+	"github.com/ecrlink/ecrlink/registry/memdriver"
 	"github.com/sirupsen/logrus"
 )
 
@@ -37,6 +38,12 @@ var registerCapture = sync.OnceValue(func() error {
 		return ns, nil
 	})
 })
+
+// registerMemDriver makes ecrlink's in-memory driver known to
+// distribution's process-wide driver factory, once. Without a data directory
+// ecrlink keeps everything in memory rather than in a temporary directory:
+// nothing is left behind even when the process is killed.
+var registerMemDriver = sync.OnceFunc(func() { factory.Register(memdriver.Name, memdriver.Factory{}) })
 
 type captured struct {
 	ns     distribution.Namespace
@@ -89,7 +96,7 @@ func storageParameters(cfg Config) configuration.Storage {
 	case cfg.DataDir != "":
 		return configuration.Storage{"filesystem": configuration.Parameters{"rootdirectory": filepath.Join(cfg.DataDir, "registry")}}
 	}
-	return configuration.Storage{"inmemory": configuration.Parameters{}}
+	return configuration.Storage{memdriver.Name: configuration.Parameters{}}
 }
 
 // newApp builds the embedded distribution app on driver for s; secret
@@ -99,6 +106,7 @@ func newApp(ctx context.Context, s *Service, driver configuration.Storage, secre
 		return nil, nil, err
 	}
 	routeLogrus()
+	registerMemDriver()
 	c = &captured{}
 	storage := configuration.Storage{
 		"delete":   configuration.Parameters{"enabled": true},

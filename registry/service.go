@@ -13,6 +13,7 @@ import (
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
 	"github.com/ecrlink/ecrlink/policyeval"
 	"github.com/minio/minio-go/v7"
+	"golang.org/x/sync/semaphore"
 )
 
 // Service is one ECR private registry. Its handlers are mounted by the
@@ -31,6 +32,8 @@ type Service struct {
 	// policies caches compiled repository and registry policies.
 	identityPolicies map[string][]*policyeval.Policy
 	policies         policyCache
+	// bodies is the budget of API request bodies in flight (api_body.go).
+	bodies *semaphore.Weighted
 
 	// metaMu serialises read-modify-write of metadata objects; repoLocks
 	// serialise per repository the writes and the changes that decide
@@ -52,7 +55,8 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry config: %w", err)
 	}
-	s := &Service{cfg: cfg, keys: map[string]Identity{}, identityPolicies: ip}
+	s := &Service{cfg: cfg, keys: map[string]Identity{}, identityPolicies: ip,
+		bodies: semaphore.NewWeighted(cfg.MaxAPIBodyMemory)}
 	for _, id := range cfg.Identities {
 		s.keys[id.AccessKeyID] = id
 	}
