@@ -166,9 +166,6 @@ func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *v2Route
 	if err := checkV2Request(rt, r); err != nil {
 		return err
 	}
-	if rt.kind == routeUpload {
-		queryOnlyForm(r)
-	}
 	switch {
 	case rt.kind == routeManifest && r.Method == http.MethodPut:
 		return s.putManifestV2(w, r, rt, meta)

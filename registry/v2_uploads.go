@@ -103,8 +103,13 @@ func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(
 	return unlock, nil
 }
 
-// serveApp lets distribution answer, its errors rewritten into ECR's.
+// serveApp lets distribution answer, its errors rewritten into ECR's. An
+// upload's form is fixed here, after startUpload has taken out what it
+// refused, so distribution reads exactly what ecrlink checked.
 func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
+	if rt.kind == routeUpload {
+		queryOnlyForm(r)
+	}
 	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
 	s.app.ServeHTTP(rw, r)
 	return rw.finish()
