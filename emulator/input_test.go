@@ -249,6 +249,13 @@ func TestRegistryRefusesWhatCannotBeStored(t *testing.T) {
 					}
 				}
 			}
+			// distribution answers a chunk of any other type with a 500.
+			for _, typ := range []string{"text/plain", "application/octet-stream; charset=x"} {
+				resp, body := send("PATCH", upload, map[string]string{"Content-Range": "0-3", "Content-Type": typ}, "abcd")
+				if resp.StatusCode != 400 || !strings.Contains(body, `"code":"BLOB_UPLOAD_INVALID"`) {
+					t.Fatalf("PATCH Content-Type %q: %d %s, want 400 BLOB_UPLOAD_INVALID", typ, resp.StatusCode, body)
+				}
+			}
 			// Nothing was written: the upload still starts at 0.
 			resp, body := send("PATCH", upload, map[string]string{"Content-Range": "0-3", "Content-Type": "application/octet-stream"}, "abcd")
 			if resp.StatusCode != 202 {

@@ -18,6 +18,13 @@ func checkV2Request(rt *v2Route, r *http.Request) error {
 		// accept; one it cannot parse (bytes=4-7) was a 500.
 		return regErr(http.StatusRequestedRangeNotSatisfiable, "RANGE_INVALID", "invalid content range")
 	}
+	if ct := r.Header.Get("Content-Type"); rt.kind == routeUpload && r.Method == http.MethodPatch &&
+		ct != "" && ct != "application/octet-stream" {
+		// distribution compares the type as a string and answers any
+		// other with a 500; a chunk is octet-stream in the spec.
+		return regErr(http.StatusBadRequest, "BLOB_UPLOAD_INVALID",
+			"blob upload invalid: Content-Type %q: a chunk must be application/octet-stream", ct)
+	}
 	return nil
 }
 
