@@ -32,25 +32,19 @@ func validRepositoryName(field, name string) error {
 
 // storableRepositoryName refuses, in field, the names ECR accepts but the
 // embedded distribution cannot hold in any storage mode, in ECR's wording:
-// more than 255 characters (distribution/reference's limit, which registry
-// clients share; only a first component with a "." escapes it, as a host
-// name), a name without "/" of more than 247 (the blob-descriptor cache
-// counts "library/" in) and 64 hex digits (taken for an image ID). The
-// checks are distribution's own, so the two cannot drift apart.
+// a path of more than 255 characters (distribution/reference's limit, which
+// registry clients share; a first component followed by "/" does not count,
+// as distribution takes it for a host name). The check is distribution's
+// own, so the two cannot drift apart.
 func storableRepositoryName(field, name string) error {
 	_, err := reference.WithName(name)
-	if err == nil {
-		_, err = reference.ParseNormalizedNamed(name)
-	}
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, reference.ErrNameTooLong) && !strings.Contains(name, "/"):
-		return invalidParam(field, "must have length less than or equal to 247 unless it contains a '/'")
 	case errors.Is(err, reference.ErrNameTooLong):
 		return invalidParam(field, "must have length less than or equal to 255")
 	}
-	return invalidParam(field, "must not be a 64-character hexadecimal string")
+	return invalidParam(field, "must satisfy regular expression '"+repositoryNameRegexText+"'")
 }
 
 // validRegistryID checks an optional registryId parameter.
