@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,6 +43,10 @@ func repositoryAlreadyExists(name, registryID string) *APIError {
 		"The repository with name '%s' already exists in the registry with id '%s'", name, registryID)
 }
 
+// statusClientClosed is the status distribution, like nginx, records for a
+// request whose client went away before the answer.
+const statusClientClosed = 499
+
 // writeAPIError renders err as ECR would. Anything that is not an *APIError
 // is a ServerException whose detail goes to the log, not the client.
 func writeAPIError(w http.ResponseWriter, log *slog.Logger, err error) {
@@ -49,6 +54,11 @@ func writeAPIError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var de *DeniedError
 	if errors.As(err, &de) {
 		ae = deniedAPI(de)
+	} else if errors.Is(err, context.Canceled) {
+		// The client left (while waiting for a lock, say): nobody reads
+		// this answer, and it is not the server's fault.
+		log.Debug("ecr api: client went away", "err", err)
+		ae = &APIError{Type: "RequestCanceled", Message: "request canceled", Status: statusClientClosed}
 	} else if !errors.As(err, &ae) {
 		log.Error("ecr api: internal error", "err", err)
 		ae = &APIError{Type: "ServerException", Message: "An internal error occurred.", Status: http.StatusInternalServerError}
@@ -97,6 +107,9 @@ func writeRegistryError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var de *DeniedError
 	if errors.As(err, &de) {
 		re = deniedRegistry(de)
+	} else if errors.Is(err, context.Canceled) {
+		log.Debug("registry: client went away", "err", err)
+		re = &RegistryError{Code: "UNKNOWN", Message: "client disconnected", Status: statusClientClosed}
 	} else if !errors.As(err, &re) {
 		log.Error("registry: internal error", "err", err)
 		re = &RegistryError{Code: "UNKNOWN", Message: "unknown error", Status: http.StatusInternalServerError}
