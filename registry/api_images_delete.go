@@ -25,9 +25,11 @@ func batchDeleteImage(ctx context.Context, s *Service, body []byte) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	lock := s.repoLock(m.Name)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := s.lockRepo(ctx, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	d, err := s.newDeleter(ctx, m.Name)
 	if err != nil {
 		return nil, err

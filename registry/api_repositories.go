@@ -252,9 +252,11 @@ func deleteRepository(ctx context.Context, s *Service, body []byte) (any, error)
 	}
 	// Writes to the repository hold this lock from their checks to their
 	// commit, so none lands after the delete.
-	lock := s.repoLock(m.Name)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := s.lockRepo(ctx, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if m, err = s.lookupRepo(ctx, in.RegistryID, in.RepositoryName); err != nil {
 		return nil, err // deleted meanwhile
 	}

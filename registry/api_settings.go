@@ -72,13 +72,15 @@ func putImageTagMutability(ctx context.Context, s *Service, body []byte) (any, e
 	}
 	// Under the repository lock: a manifest push that checked the old
 	// setting commits before the change, or checks the new one.
-	lock := s.repoLock(in.RepositoryName)
-	lock.Lock()
+	unlock, err := s.lockRepo(ctx, in.RepositoryName)
+	if err != nil {
+		return nil, err
+	}
 	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
 		m.TagMutability, m.ExclusionFilters = in.ImageTagMutability, in.ExclusionFilters
 		return nil
 	})
-	lock.Unlock()
+	unlock()
 	if err != nil {
 		return nil, err
 	}

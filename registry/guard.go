@@ -25,9 +25,11 @@ var errUploadGone = errors.New("upload is gone")
 // commits. write's error comes back unwrapped: distribution's handlers tell
 // its errors apart by type.
 func (s *Service) writeLocked(ctx context.Context, name, uploadID string, write func(cur *repoMeta) error) error {
-	lock := s.repoLock(name)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := s.lockRepo(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cur, err := s.getRepo(ctx, name)
 	if err != nil {
 		return err

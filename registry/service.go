@@ -41,7 +41,7 @@ type Service struct {
 	// still holds when it is committed; uploadLocks give one upload to one
 	// request at a time, whichever API it comes through.
 	metaMu      sync.Mutex
-	repoLocks   sync.Map // name -> *sync.Mutex
+	repoLocks   keyedLocks // by repository name
 	uploadLocks keyedLocks
 }
 
@@ -143,10 +143,15 @@ func originOf(ctx context.Context) Origin {
 	return o
 }
 
-// repoLock returns the mutex that serialises writes to name.
-func (s *Service) repoLock(name string) *sync.Mutex {
-	m, _ := s.repoLocks.LoadOrStore(name, &sync.Mutex{})
-	return m.(*sync.Mutex)
+// lockRepo takes the lock that serialises writes to repository name,
+// waiting as long as ctx allows. Locks last only while held or waited for,
+// so names that callers merely try leave nothing behind.
+func (s *Service) lockRepo(ctx context.Context, name string) (unlock func(), err error) {
+	unlock, err = s.repoLocks.lock(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("waiting for repository %s: %w", name, err)
+	}
+	return unlock, nil
 }
 
 // pageScope is the scope of a nextToken of op listing repository (or, for
