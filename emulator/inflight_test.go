@@ -2,8 +2,13 @@ package emulator_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,10 +32,14 @@ import (
 // and returns the body (to release) and where the reply will come. The body
 // starts once the handler reads it (100-continue), past ecrlink's checks.
 func slowPut(u *uploader, target, payload string, query url.Values, header ...string) (*stallingBody, <-chan reply) {
+	return slowSend(u, http.MethodPut, target, payload, query, header...)
+}
+
+func slowSend(u *uploader, method, target, payload string, query url.Values, header ...string) (*stallingBody, <-chan reply) {
 	body := newStallingBody(payload[:len(payload)-1], payload[len(payload)-1:])
 	done := make(chan reply, 1)
 	header = append(header, "Expect", "100-continue")
-	go func() { done <- u.do(http.MethodPut, target, body, query, header...) }()
+	go func() { done <- u.do(method, target, body, query, header...) }()
 	<-body.started
 	return body, done
 }
@@ -165,5 +174,28 @@ func TestSlowUploadCompleteAcrossDelete(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSlowPatchAcrossDeleteLeavesNothing: a chunk still arriving when its
+// repository is deleted writes the upload's data and hash state as it
+// ends; without the upload's startedat file distribution's purger would
+// never collect them, so ecrlink removes them.
+func TestSlowPatchAcrossDeleteLeavesNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{DataDir: dir}})
+	inst.CreateRepository("slow")
+	u := newUploader(t, inst)
+	loc := u.start("slow")
+	id := path.Base(strings.SplitN(loc, "?", 2)[0])
+	body, done := slowSend(u, http.MethodPatch, loc, "a chunk that arrives slowly", nil,
+		"Content-Type", "application/octet-stream")
+	deleteRepository(t, inst, "slow")
+	close(body.release)
+	<-done
+	left := filepath.Join(dir, "registry/docker/registry/v2/repositories/slow/_uploads", id)
+	if _, err := os.Stat(left); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after a PATCH across DeleteRepository, %s: %v; want it gone", left, err)
 	}
 }

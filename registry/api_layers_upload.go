@@ -279,6 +279,10 @@ func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, 
 		return err
 	})
 	var bad distribution.ErrBlobInvalidDigest
+	if errors.Is(err, errUploadGone) || errors.Is(err, errNoRepository) {
+		// Nothing is left to commit to: drop what the writer holds.
+		_ = u.bw.Cancel(ctx)
+	}
 	switch {
 	case errors.Is(err, errUploadGone):
 		return s.uploadNotFound(name, id)

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // mountable reports whether a blob upload's ?mount=&from= may be passed to
@@ -70,7 +71,12 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Rout
 	if !s.mountable(r.Context(), r, meta) {
 		withoutMount(r)
 	}
-	err := s.writeLocked(r.Context(), rt.name, "", func(*repoMeta) error { return s.serveApp(w, r, rt) })
+	err := s.writeLocked(r.Context(), rt.name, "", func(cur *repoMeta) error {
+		if !sameRepository(meta, cur) {
+			return errNoRepository // recreated: the mount was decided for the old one
+		}
+		return s.serveApp(w, r, rt)
+	})
 	if errors.Is(err, errNoRepository) {
 		return nameUnknown(rt.name, s.cfg.Account)
 	}
@@ -96,11 +102,29 @@ func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *v2Rout
 // on either API, waiting for the owner before it as long as ctx allows.
 func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(), err error) {
 	// Repository names cannot contain a NUL, so the key is this upload's.
-	unlock, err = s.uploadLocks.lock(ctx, name+"\x00"+id)
+	// Ids are folded to lower case: the API takes them in either case, and
+	// on a case-insensitive data directory both spell one upload.
+	release, err := s.uploadLocks.lock(ctx, name+"\x00"+strings.ToLower(id))
 	if err != nil {
 		return nil, fmt.Errorf("waiting for upload %s: %w", id, err)
 	}
-	return unlock, nil
+	return func() {
+		s.dropOrphanUpload(context.WithoutCancel(ctx), name, id)
+		release()
+	}, nil
+}
+
+// dropOrphanUpload removes what a write to upload id left behind after its
+// repository was deleted under it (a PATCH's data and hash state, written
+// as the request ended): without its startedat file, distribution's purger
+// would never collect them.
+func (s *Service) dropOrphanUpload(ctx context.Context, name, id string) {
+	if !errors.Is(s.uploadLive(ctx, name, id), errUploadGone) {
+		return
+	}
+	if err := s.driver.Delete(ctx, uploadDir(name, id)); err != nil && !isPathNotFound(err) {
+		s.cfg.Logger.Warn("registry: removing an orphaned upload", "repository", name, "upload", id, "err", err)
+	}
 }
 
 // serveApp lets distribution answer, its errors rewritten into ECR's. An
