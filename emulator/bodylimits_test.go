@@ -165,23 +165,25 @@ func samplePeakHeap(stop <-chan struct{}) uint64 {
 	}
 }
 
-// TestAPIBodiesShareOneBudget holds one request whose declared body takes
-// the whole budget; meanwhile another request is refused with
-// ThrottlingException (which the SDKs retry), and once the first is gone
-// the budget is free again.
+// TestAPIBodiesShareOneBudget holds one request whose body, all but its
+// last byte sent, takes the whole budget; meanwhile another request is
+// refused with ThrottlingException (which the SDKs retry), and once the
+// first is gone the budget is free again.
 func TestAPIBodiesShareOneBudget(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{MaxAPIBodyMemory: 1 << 20}})
-	hog := sendAPIHeaders(t, inst, "UploadLayerPart", 1<<20, "Authorization", anyKeyAuth)
-	if _, err := io.WriteString(hog, `{"repositoryName":"app",`); err != nil {
+	const budget = 1 << 20
+	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{MaxAPIBodyMemory: budget}})
+	hog := sendAPIHeaders(t, inst, "UploadLayerPart", budget, "Authorization", anyKeyAuth)
+	start := `{"repositoryName":"app","layerPartBlob":"`
+	if _, err := io.WriteString(hog, start+strings.Repeat("A", budget-1-len(start))); err != nil {
 		t.Fatal(err)
 	}
 	describe := func() error {
 		_, err := inst.ECR().DescribeRepositories(context.Background(), &ecr.DescribeRepositoriesInput{})
 		return err
 	}
-	// The hog's reservation is taken as soon as its head is read; until
-	// then a request may still get through.
+	// The hog holds the budget once the server has read most of its body;
+	// until then a request may still get through.
 	var ae smithy.APIError
 	deadline := time.Now().Add(10 * time.Second)
 	for err := describe(); !errors.As(err, &ae) || ae.ErrorCode() != "ThrottlingException"; err = describe() {
@@ -196,6 +198,35 @@ func TestAPIBodiesShareOneBudget(t *testing.T) {
 	for err := describe(); err != nil; err = describe() {
 		if time.Now().After(deadline) {
 			t.Fatalf("after the hog left: %v", err)
+		}
+	}
+}
+
+// TestSlowBodiesHoldOnlyWhatTheySent opens requests that declare bodies as
+// large as the whole budget and send only their first bytes: they hold
+// what they sent, not what they declared, so other API calls still get
+// through meanwhile (every one was throttled for as long as such a body
+// took to arrive).
+func TestSlowBodiesHoldOnlyWhatTheySent(t *testing.T) {
+	t.Parallel()
+	const budget, hogs = 4 << 20, 4
+	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{MaxAPIBodyMemory: budget}})
+	conns := make([]net.Conn, hogs)
+	for i := range conns {
+		conns[i] = sendAPIHeaders(t, inst, "UploadLayerPart", budget, "Authorization", anyKeyAuth)
+		if _, err := io.WriteString(conns[i], `{"repositoryName":"app",`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // for the server to read their heads
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+		if _, err := inst.ECR().DescribeRepositories(context.Background(), &ecr.DescribeRepositoriesInput{}); err != nil {
+			t.Fatalf("while %d bodies of %d MiB trickle in: %v", hogs, budget>>20, err)
+		}
+	}
+	for i, conn := range conns { // still being read, not refused
+		if answer, closed := closedWithin(conn, 10*time.Millisecond); closed || answer != "" {
+			t.Fatalf("slow body %d: answered %q, closed %v", i, answer, closed)
 		}
 	}
 }

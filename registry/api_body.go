@@ -1,16 +1,22 @@
 package registry
 
 import (
-	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"time"
 )
 
 // API bodies are bounded by what each operation's input may legally be, and
 // the bodies of all requests in flight share one budget
-// (Config.MaxAPIBodyMemory), so that no client, signed or not, makes the
-// server hold more than that.
+// (Config.MaxAPIBodyMemory). A body is charged as it arrives, a piece at a
+// time, for the buffer that holds it: a client that declares a large body
+// and sends it slowly holds only what it has sent (and at most one piece
+// more), not what it declared. The budget counts the raw bodies only: what
+// handlers make of them (UploadLayerPart's decoded layerPartBlob, three
+// quarters of its body, a buffer left behind when one grows, until it is
+// collected) comes on top, so the server holds at most about twice the
+// budget for API bodies.
 const (
 	// maxLayerPartBody bounds UploadLayerPart: a layerPartBlob of at most
 	// 20,971,520 bytes (ECR-FACTS §2.3), base64-encoded, plus its envelope.
@@ -25,6 +31,12 @@ const (
 	// bodyWait is how long a request waits for room in the budget before
 	// it is throttled; SDKs retry ThrottlingException.
 	bodyWait = time.Second
+	// firstBodyPiece is the room a body gets first: all that nearly every
+	// body needs, read into one allocation.
+	firstBodyPiece = 64 << 10
+	// maxBodyPiece bounds each further piece. Pieces double up to it, so a
+	// 28 MiB body is copied about three times over as its buffer grows.
+	maxBodyPiece = 4 << 20
 )
 
 // bodyLimit returns the largest body operation op accepts.
@@ -42,35 +54,92 @@ func errBodyUnreadable() error {
 	return apiErr("SerializationException", "Request body is too large or could not be read")
 }
 
-// readAPIBody reads r's body, bounded by op's limit, once the body budget
-// has room for it. A body declared larger than the limit is refused unread.
-// release gives the room back, once the body is no longer used.
+func errThrottled() error {
+	return &APIError{Type: "ThrottlingException", Message: "Rate exceeded"} // ECR-FACTS I2
+}
+
+// readAPIBody reads r's body, bounded by op's limit, charging the body
+// budget as it grows. A body declared larger than the limit is refused
+// unread. release gives the room back, once the body is no longer used.
 func (s *Service) readAPIBody(w http.ResponseWriter, r *http.Request, op string) (body []byte, release func(), err error) {
 	limit := bodyLimit(op)
 	if r.ContentLength > limit {
 		return nil, nil, errBodyUnreadable()
 	}
-	room := limit // a chunked body may grow to its limit
+	b := &bodyBuffer{s: s, ctx: r.Context(), size: limit} // a chunked body may grow to its limit
 	if r.ContentLength >= 0 {
-		room = r.ContentLength
+		b.size = r.ContentLength
 	}
-	// A body larger than the whole budget waits to have it alone.
-	room = min(room, s.cfg.MaxAPIBodyMemory)
-	ctx, cancel := context.WithTimeout(r.Context(), bodyWait)
-	defer cancel()
-	if err := s.bodies.Acquire(ctx, room); err != nil {
-		return nil, nil, &APIError{Type: "ThrottlingException", Message: "Rate exceeded"} // ECR-FACTS I2
+	if err := b.readFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
+		b.release()
+		return nil, nil, err
 	}
-	release = func() { s.bodies.Release(room) }
-	size := int64(4 << 10)
-	if r.ContentLength >= 0 {
-		size = r.ContentLength
+	return b.buf, b.release, nil
+}
+
+// bodyBuffer is a request body being read, and the room it holds in the
+// budget: always at least its capacity, up to the whole budget.
+type bodyBuffer struct {
+	s       *Service
+	ctx     context.Context
+	size    int64 // the most the body can be
+	buf     []byte
+	charged int64
+}
+
+// readFrom reads src to its end.
+func (b *bodyBuffer) readFrom(src io.Reader) error {
+	for {
+		if len(b.buf) == cap(b.buf) {
+			if int64(cap(b.buf)) == b.size {
+				// Full: only the end of the body may follow.
+				var probe [1]byte
+				n, err := src.Read(probe[:])
+				if n == 0 && err == io.EOF {
+					return nil
+				}
+				if n > 0 || err != nil {
+					return errBodyUnreadable()
+				}
+				continue
+			}
+			if err := b.grow(); err != nil {
+				return err
+			}
+		}
+		n, err := src.Read(b.buf[len(b.buf):cap(b.buf)])
+		b.buf = b.buf[:len(b.buf)+n]
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return errBodyUnreadable()
+		}
 	}
-	// One allocation of the declared size: io.ReadAll would double its way up.
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit)); err != nil {
-		release()
-		return nil, nil, errBodyUnreadable()
+}
+
+// grow charges the budget for the buffer's next piece, then makes room for
+// it. Only what has been charged is ever allocated.
+func (b *bodyBuffer) grow() error {
+	c := int64(cap(b.buf))
+	next := min(b.size, c+min(max(c, firstBodyPiece), maxBodyPiece))
+	// A body larger than the whole budget ends up holding all of it.
+	if more := min(next, b.s.cfg.MaxAPIBodyMemory) - b.charged; more > 0 {
+		ctx, cancel := context.WithTimeout(b.ctx, bodyWait)
+		defer cancel()
+		if err := b.s.bodies.Acquire(ctx, more); err != nil {
+			return errThrottled()
+		}
+		b.charged += more
 	}
-	return buf.Bytes(), release, nil
+	buf := make([]byte, len(b.buf), next)
+	copy(buf, b.buf)
+	b.buf = buf
+	return nil
+}
+
+// release gives back the room the body holds.
+func (b *bodyBuffer) release() {
+	b.s.bodies.Release(b.charged)
+	b.charged = 0
 }

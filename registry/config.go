@@ -41,9 +41,10 @@ type Config struct {
 	// bytes itself instead of redirecting to the starport bucket.
 	Layers LayerLocator
 	// MaxAPIBodyMemory bounds the bytes that the bodies of ECR API requests
-	// in flight may hold together; a request that finds no room within a
-	// second is refused with ThrottlingException. A body larger than the
-	// whole budget waits to have it alone. Zero means DefaultMaxAPIBodyMemory.
+	// in flight may hold together, charged as they arrive; a request whose
+	// body finds no room for its next piece within a second is refused with
+	// ThrottlingException. A body larger than the whole budget ends up
+	// holding all of it. Zero means DefaultMaxAPIBodyMemory.
 	MaxAPIBodyMemory int64
 	// Now is the clock for tokens and timestamps; nil means time.Now.
 	Now func() time.Time
