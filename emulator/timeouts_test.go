@@ -83,18 +83,7 @@ func TestTrickledBodyIsClosed(t *testing.T) {
 			}
 			stop := make(chan struct{})
 			defer close(stop)
-			go func() { // a byte every 50 ms, until the server hangs up
-				for range 1000 {
-					select {
-					case <-stop:
-						return
-					case <-time.After(50 * time.Millisecond):
-					}
-					if _, err := conn.Write([]byte("x")); err != nil {
-						return
-					}
-				}
-			}()
+			go trickle(conn, 50*time.Millisecond, stop) // until the server hangs up
 			answer, closed := closedWithin(conn, 5*time.Second)
 			if !closed {
 				t.Fatalf("trickled request still open after 5s, BodyTimeout 300ms (answer so far %q)", answer)
