@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"path"
 
@@ -52,8 +54,15 @@ func (s *Service) checkTagMove(ctx context.Context, repo distribution.Repository
 		return nil
 	}
 	cur, err := repo.Tags(ctx).Get(ctx, tag)
-	if err != nil || cur.Digest == d {
-		return nil // the tag is new, or stays where it is
+	var unknown distribution.ErrTagUnknown
+	switch {
+	case errors.As(err, &unknown):
+		return nil // the tag is new
+	case err != nil:
+		// Not knowing where an immutable tag points is no licence to move it.
+		return fmt.Errorf("reading tag %s of %s: %w", tag, m.Name, err)
+	case cur.Digest == d:
+		return nil // the tag stays where it is
 	}
 	return errTagImmutable(tag, m.Name)
 }
