@@ -3,7 +3,9 @@ package registry
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 )
 
 // maxErrorBody bounds how much of distribution's error body is kept for
@@ -63,7 +65,7 @@ func (w *ecrErrorWriter) finish() error {
 		} `json:"errors"`
 	}
 	if json.Unmarshal(w.body.Bytes(), &env) != nil || len(env.Errors) == 0 {
-		return &RegistryError{Code: "UNKNOWN", Message: "unknown error", Status: w.status}
+		return unparsedError(w.status)
 	}
 	e := env.Errors[0]
 	switch e.Code {
@@ -102,4 +104,24 @@ func (w *ecrErrorWriter) emptyRepository() error {
 		return regErr(http.StatusNotFound, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry")
 	}
 	return regErr(http.StatusNotFound, "BLOB_UNKNOWN", "blob unknown to registry")
+}
+
+// unparsedError stands for an error distribution answered without its
+// errors envelope (a router's plain-text 404 or 405, say): its status is
+// kept, and the message says only what the status says.
+func unparsedError(status int) *RegistryError {
+	code := "UNKNOWN"
+	switch status {
+	case http.StatusMethodNotAllowed:
+		code = "UNSUPPORTED" // the distribution spec's code for it
+	case http.StatusUnauthorized:
+		code = "UNAUTHORIZED"
+	case http.StatusForbidden:
+		code = "DENIED"
+	}
+	msg := strings.ToLower(http.StatusText(status))
+	if msg == "" {
+		msg = fmt.Sprintf("status %d", status)
+	}
+	return &RegistryError{Code: code, Message: msg, Status: status}
 }
