@@ -128,7 +128,9 @@ func (s *Server) routes() http.Handler {
 	r.SkipClean(true) // registry paths are not to be rewritten
 	api, reg := s.svc.API(), s.svc.Registry()
 	r.MatcherFunc(hostIs(hostStarport)).Handler(s.withOrigin(s.s3))
-	r.PathPrefix("/" + s3shim.BucketName(s.svc.Region()) + "/").Handler(s.withOrigin(s.s3))
+	// Path-style layer URLs are issued on the direct host only; on the
+	// registry and API names the path is theirs.
+	r.MatcherFunc(hostIs(hostDirect)).PathPrefix("/" + s3shim.BucketName(s.svc.Region()) + "/").Handler(s.withOrigin(s.s3))
 	r.MatcherFunc(hostIs(hostRegistry)).Handler(s.withOrigin(reg))
 	r.MatcherFunc(hostIs(hostAPI)).Handler(s.withOrigin(api))
 	r.PathPrefix("/v2").Handler(s.withOrigin(reg))

@@ -176,3 +176,42 @@ func TestStarportRefusesRepeatedSigningParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestPathStyleBucketOnlyOnDirectAndStarportHosts: a path-style layer URL
+// is the layer bucket's only on the direct host (where ecrlink issues
+// them) and the bucket's own hosts; on the registry and API names the path
+// belongs to those services, as on AWS.
+func TestPathStyleBucketOnlyOnDirectAndStarportHosts(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst.CreateRepository("app")
+	img, _ := random.Image(1000, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	ld, _ := layers[0].Digest()
+	out, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
+		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
+	if err != nil {
+		t.Fatalf("GetDownloadUrlForLayer: %v", err)
+	}
+	u := aws.ToString(out.DownloadUrl)
+	if code, _ := get(t, u); code != http.StatusOK {
+		t.Fatalf("the URL as issued, on the direct host: %d", code)
+	}
+	for _, host := range []string{"000000000000.dkr.ecr.us-east-1.amazonaws.com", "api.ecr.us-east-1.amazonaws.com"} {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK || strings.Contains(string(body), "<Error>") {
+			t.Errorf("path-style layer URL on %s: %d %.120q; want the %s service's answer, not the bucket's",
+				host, resp.StatusCode, body, strings.SplitN(host, ".", 3)[1])
+		}
+	}
+}
