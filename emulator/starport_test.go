@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
 	"github.com/ecrlink/ecrlink/registry"
@@ -213,5 +215,45 @@ func TestPathStyleBucketOnlyOnDirectAndStarportHosts(t *testing.T) {
 			t.Errorf("path-style layer URL on %s: %d %.120q; want the %s service's answer, not the bucket's",
 				host, resp.StatusCode, body, strings.SplitN(host, ".", 3)[1])
 		}
+	}
+}
+
+// failingLocator cannot place any layer, as a broken presigner would.
+type failingLocator struct{}
+
+func (failingLocator) LayerURL(context.Context, string, string) (string, error) {
+	return "", errors.New("presigner broken")
+}
+
+// TestFailedPresignServesNothing: when a layer URL cannot be presigned, the
+// blob GET and GetDownloadUrlForLayer fail as server errors; they used to
+// fall back to serving the bytes from the registry, around the layer
+// bucket and whatever decides access to it.
+func TestFailedPresignServesNothing(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Layers: failingLocator{}}})
+	inst.CreateRepository("app")
+	img, _ := random.Image(1000, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	ld, _ := layers[0].Digest()
+	req, _ := http.NewRequest(http.MethodGet, inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
+	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("blob GET with a broken presigner: %d %.80q, want 500", resp.StatusCode, body)
+	}
+	_, err = inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
+		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
+	var se *types.ServerException
+	if !errors.As(err, &se) {
+		t.Errorf("GetDownloadUrlForLayer with a broken presigner: %v, want ServerException", err)
 	}
 }

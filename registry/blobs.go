@@ -18,8 +18,9 @@ type LayerLocator interface {
 	LayerURL(ctx context.Context, registryID, dgst string) (string, error)
 }
 
-// serveBlob answers a layer GET as ECR does: 307 to where the bytes are.
-// HEAD, and digests the locator cannot place, stay on the registry.
+// serveBlob answers a layer GET as ECR does: 307 to where the bytes are; a
+// layer the locator cannot place is a server error. HEAD stays on the
+// registry.
 func (s *Service) serveBlob(w http.ResponseWriter, r *http.Request, rt *v2Route) (handled bool, err error) {
 	if r.Method != http.MethodGet || s.cfg.Layers == nil {
 		return false, nil
@@ -37,7 +38,9 @@ func (s *Service) serveBlob(w http.ResponseWriter, r *http.Request, rt *v2Route)
 	}
 	u, err := s.cfg.Layers.LayerURL(r.Context(), s.cfg.Account, rt.ref)
 	if err != nil {
-		return false, nil // e.g. not sha256: serve the bytes here
+		// Serving the bytes here instead would go around the layer bucket
+		// and what decides access to it.
+		return true, fmt.Errorf("placing layer %s: %w", rt.ref, err)
 	}
 	h := w.Header()
 	h.Set("Docker-Distribution-Api-Version", "registry/2.0")
