@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -25,8 +26,8 @@ func TestUnparsableDistributionErrorKeepsItsStatus(t *testing.T) {
 		w.WriteHeader(tt.status)
 		_, _ = w.Write([]byte(tt.body))
 		err := w.finish()
-		re, ok := err.(*RegistryError)
-		if !ok || re.Status != tt.status || re.Code != tt.code || re.Message != tt.msg {
+		var re *RegistryError
+		if !errors.As(err, &re) || re.Status != tt.status || re.Code != tt.code || re.Message != tt.msg {
 			t.Errorf("%d %q: got %#v, want %d %s %q", tt.status, tt.body, err, tt.status, tt.code, tt.msg)
 		}
 	}
