@@ -140,16 +140,7 @@ func TestSlowTagPushAcrossImmutable(t *testing.T) {
 
 func TestSlowUploadCompleteAcrossDelete(t *testing.T) {
 	t.Parallel()
-	modes := []struct {
-		name string
-		cfg  func(t *testing.T) emulator.Config
-	}{
-		{"in memory", func(*testing.T) emulator.Config { return emulator.Config{} }},
-		{"data directory", func(t *testing.T) emulator.Config {
-			return emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}}
-		}},
-	}
-	for _, mode := range modes {
+	for _, mode := range localModes {
 		for _, recreate := range []bool{false, true} {
 			t.Run(mode.name+"/recreated="+map[bool]string{false: "no", true: "yes"}[recreate], func(t *testing.T) {
 				t.Parallel()

@@ -20,17 +20,24 @@ import (
 
 // storageModes starts ecrlink on each kind of storage: client input must
 // meet the same limits in all of them. MinIO is skipped without a binary.
-var storageModes = []struct {
-	name  string
-	start func(t *testing.T) *ecrlinktest.Instance
-}{
-	{"in memory", func(t *testing.T) *ecrlinktest.Instance { return ecrlinktest.Start(t, emulator.Config{}) }},
-	{"data directory", func(t *testing.T) *ecrlinktest.Instance {
-		return ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}})
-	}},
-	{"minio", func(t *testing.T) *ecrlinktest.Instance {
-		s3 := ecrlinktest.StartMinIO(t).S3Config("input")
-		return ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{S3: s3}})
+var storageModes = append(localModes[:len(localModes):len(localModes)], storageMode{"minio", func(t *testing.T) emulator.Config {
+	return emulator.Config{Registry: registry.Config{S3: ecrlinktest.StartMinIO(t).S3Config("input")}}
+}})
+
+// storageMode is a kind of storage, as the configuration that serves from it.
+type storageMode struct {
+	name string
+	cfg  func(t *testing.T) emulator.Config
+}
+
+// start runs ecrlink on the mode's storage for t.
+func (m storageMode) start(t *testing.T) *ecrlinktest.Instance { return ecrlinktest.Start(t, m.cfg(t)) }
+
+// localModes are the storage modes that need no other server.
+var localModes = []storageMode{
+	{"in memory", func(*testing.T) emulator.Config { return emulator.Config{} }},
+	{"data directory", func(t *testing.T) emulator.Config {
+		return emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}}
 	}},
 }
 

@@ -9,9 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 )
 
 // TestRecreatedRepositoryIsEmpty deletes a repository that was pulled (so
@@ -19,16 +17,7 @@ import (
 // name, and checks that nothing of the old one answers on any wire.
 func TestRecreatedRepositoryIsEmpty(t *testing.T) {
 	t.Parallel()
-	modes := []struct {
-		name string
-		cfg  func(t *testing.T) emulator.Config
-	}{
-		{"in memory", func(*testing.T) emulator.Config { return emulator.Config{} }},
-		{"data directory", func(t *testing.T) emulator.Config {
-			return emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}}
-		}},
-	}
-	for _, mode := range modes {
+	for _, mode := range localModes {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
 			inst := ecrlinktest.Start(t, mode.cfg(t))

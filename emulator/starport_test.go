@@ -20,6 +20,7 @@ import (
 	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
@@ -98,13 +99,7 @@ func TestStarportErrors(t *testing.T) {
 	now.Store(time.Now().Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Now: clock}})
-	inst.CreateRepository("app")
-	img, _ := random.Image(1000, 1)
-	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
-		t.Fatal(err)
-	}
-	layers, _ := img.Layers()
-	ld, _ := layers[0].Digest()
+	layer, ld := pushLayer(t, inst)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, _ := http.NewRequest("GET", inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
 	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
@@ -117,7 +112,7 @@ func TestStarportErrors(t *testing.T) {
 	if resp.StatusCode != 307 || !strings.HasPrefix(loc, inst.URL()+"/prod-us-east-1-starport-layer-bucket/") {
 		t.Fatalf("blob GET: %d Location %q, want 307 to the path-style bucket on this listener", resp.StatusCode, loc)
 	}
-	rc, _ := layers[0].Compressed()
+	rc, _ := layer.Compressed()
 	whole, _ := io.ReadAll(rc)
 	if code, body := get(t, loc, "Range", "bytes=5-9"); code != 206 || body != string(whole[5:10]) {
 		t.Errorf("range: %d %q", code, body)
@@ -129,12 +124,7 @@ func TestStarportErrors(t *testing.T) {
 	if code, body := get(t, loc); code != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message>") {
 		t.Errorf("expired: %d %s", code, body)
 	}
-	out, err := inst.ECR().GetDownloadUrlForLayer(context.Background(), &ecr.GetDownloadUrlForLayerInput{
-		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
-	if err != nil {
-		t.Fatalf("GetDownloadUrlForLayer: %v", err)
-	}
-	if code, body := get(t, aws.ToString(out.DownloadUrl)); code != 200 || body != string(whole) {
+	if code, body := get(t, downloadURL(t, inst, ld.String())); code != 200 || body != string(whole) {
 		t.Errorf("downloadUrl: %d, %d bytes", code, len(body))
 	}
 }
@@ -145,19 +135,8 @@ func TestStarportErrors(t *testing.T) {
 func TestStarportRefusesRepeatedSigningParameters(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{})
-	inst.CreateRepository("app")
-	img, _ := random.Image(1000, 1)
-	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
-		t.Fatal(err)
-	}
-	layers, _ := img.Layers()
-	ld, _ := layers[0].Digest()
-	out, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
-		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
-	if err != nil {
-		t.Fatalf("GetDownloadUrlForLayer: %v", err)
-	}
-	u := aws.ToString(out.DownloadUrl)
+	_, ld := pushLayer(t, inst)
+	u := downloadURL(t, inst, ld.String())
 	if code, _ := get(t, u); code != 200 {
 		t.Fatalf("the URL as issued: %d", code)
 	}
@@ -186,19 +165,8 @@ func TestStarportRefusesRepeatedSigningParameters(t *testing.T) {
 func TestPathStyleBucketOnlyOnDirectAndStarportHosts(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{})
-	inst.CreateRepository("app")
-	img, _ := random.Image(1000, 1)
-	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
-		t.Fatal(err)
-	}
-	layers, _ := img.Layers()
-	ld, _ := layers[0].Digest()
-	out, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
-		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
-	if err != nil {
-		t.Fatalf("GetDownloadUrlForLayer: %v", err)
-	}
-	u := aws.ToString(out.DownloadUrl)
+	_, ld := pushLayer(t, inst)
+	u := downloadURL(t, inst, ld.String())
 	if code, _ := get(t, u); code != http.StatusOK {
 		t.Fatalf("the URL as issued, on the direct host: %d", code)
 	}
@@ -232,13 +200,7 @@ func (failingLocator) LayerURL(context.Context, string, string) (string, error) 
 func TestFailedPresignServesNothing(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Layers: failingLocator{}}})
-	inst.CreateRepository("app")
-	img, _ := random.Image(1000, 1)
-	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
-		t.Fatal(err)
-	}
-	layers, _ := img.Layers()
-	ld, _ := layers[0].Digest()
+	_, ld := pushLayer(t, inst)
 	req, _ := http.NewRequest(http.MethodGet, inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
 	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
 	resp, err := http.DefaultClient.Do(req)
@@ -256,4 +218,29 @@ func TestFailedPresignServesNothing(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Errorf("GetDownloadUrlForLayer with a broken presigner: %v, want ServerException", err)
 	}
+}
+
+// pushLayer pushes a one-layer image to a new repository app and returns
+// the layer and its digest.
+func pushLayer(t *testing.T, inst *ecrlinktest.Instance) (v1.Layer, v1.Hash) {
+	t.Helper()
+	inst.CreateRepository("app")
+	img, _ := random.Image(1000, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	ld, _ := layers[0].Digest()
+	return layers[0], ld
+}
+
+// downloadURL is the layer URL GetDownloadUrlForLayer gives for digest in app.
+func downloadURL(t *testing.T, inst *ecrlinktest.Instance, digest string) string {
+	t.Helper()
+	out, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
+		RepositoryName: aws.String("app"), LayerDigest: aws.String(digest)})
+	if err != nil {
+		t.Fatalf("GetDownloadUrlForLayer: %v", err)
+	}
+	return aws.ToString(out.DownloadUrl)
 }

@@ -73,18 +73,7 @@ func TestTrickledBodyIsClosed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			conn, err := net.Dial("tcp", inst.Host())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if _, err := io.WriteString(conn, tc.head); err != nil {
-				t.Fatal(err)
-			}
-			stop := make(chan struct{})
-			defer close(stop)
-			go trickle(conn, 50*time.Millisecond, stop) // until the server hangs up
-			answer, closed := closedWithin(conn, 5*time.Second)
+			answer, closed := trickledRequest(t, inst, tc.head, 50*time.Millisecond, 5*time.Second)
 			if !closed {
 				t.Fatalf("trickled request still open after 5s, BodyTimeout 300ms (answer so far %q)", answer)
 			}
@@ -128,6 +117,25 @@ func TestSlowSteadyUploadCompletes(t *testing.T) {
 
 // trickle writes a byte to conn every period until stop is closed or the
 // server hangs up.
+// trickledRequest sends head, then its body a byte every period until the
+// server hangs up, and reports what was answered and whether the server
+// closed the connection within wait.
+func trickledRequest(t *testing.T, inst *ecrlinktest.Instance, head string, period, wait time.Duration) (answer string, closed bool) {
+	t.Helper()
+	conn, err := net.Dial("tcp", inst.Host())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go trickle(conn, period, stop)
+	return closedWithin(conn, wait)
+}
+
 func trickle(conn net.Conn, period time.Duration, stop <-chan struct{}) {
 	for {
 		select {
@@ -170,18 +178,7 @@ func TestRefusedTrickledBodyIsClosed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			conn, err := net.Dial("tcp", inst.Host())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if _, err := io.WriteString(conn, tc.head); err != nil {
-				t.Fatal(err)
-			}
-			stop := make(chan struct{})
-			defer close(stop)
-			go trickle(conn, 100*time.Millisecond, stop)
-			answer, closed := closedWithin(conn, 10*window)
+			answer, closed := trickledRequest(t, inst, tc.head, 100*time.Millisecond, 10*window)
 			status, _, _ := strings.Cut(answer, "\r\n")
 			if !closed {
 				t.Fatalf("trickled refused request still open after %v, BodyTimeout %v (answer so far %q)", 10*window, window, status)

@@ -182,16 +182,7 @@ func TestPatchStreamingDuringComplete(t *testing.T) {
 			return err == nil
 		}},
 	}
-	modes := []struct {
-		name string
-		cfg  func(t *testing.T) emulator.Config
-	}{
-		{"in memory", func(*testing.T) emulator.Config { return emulator.Config{} }},
-		{"data directory", func(t *testing.T) emulator.Config {
-			return emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}}
-		}},
-	}
-	for _, mode := range modes {
+	for _, mode := range localModes {
 		for _, tc := range completers {
 			t.Run(mode.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
