@@ -13,8 +13,8 @@ import (
 // next page (ECR-FACTS §3).
 //
 // ecrlink answers this itself rather than through distribution, whose
-// listing walks the tag directory with the storage driver's Walk: the
-// in-memory driver (--ephemeral) loses a tag whose name is also a
+// listing walks the tag directory with the storage driver's Walk:
+// distribution's in-memory driver loses a tag whose name is also a
 // directory inside every tag ("index"), so `tags/list` never showed a tag
 // named "index". Reading the directory with one List, as the ECR API's
 // ListImages does, sees every tag.
