@@ -201,18 +201,11 @@ func TestFailedPresignServesNothing(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Layers: failingLocator{}}})
 	_, ld := pushLayer(t, inst)
-	req, _ := http.NewRequest(http.MethodGet, inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
-	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	code, body := get(t, inst.URL()+"/v2/app/blobs/"+ld.String(), "Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
+	if code != http.StatusInternalServerError {
+		t.Errorf("blob GET with a broken presigner: %d %.80q, want 500", code, body)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusInternalServerError {
-		t.Errorf("blob GET with a broken presigner: %d %.80q, want 500", resp.StatusCode, body)
-	}
-	_, err = inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
+	_, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
 		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
 	var se *types.ServerException
 	if !errors.As(err, &se) {
