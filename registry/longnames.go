@@ -23,8 +23,11 @@ import (
 // when it is "." or starts with ".." (valid ECR tags that a filesystem would
 // read as a relative path, or that would look like a chain). Each link of
 // the chain is at most maxComponent bytes: chainMore and a slice of the
-// name, and last chainEnd and the rest. No name distribution writes starts
-// with "..", so the mapping is unambiguous and reversible.
+// name, and last chainEnd and the rest. Every stored component that starts
+// with ".." is a chain (tags that do are chained too), so the mapping is
+// unambiguous and reversible; only a data directory written before this
+// middleware can hold such a tag unchained, which then reads back wrong
+// (the README says so).
 const (
 	longNamesMiddleware = "ecrlink-longnames"
 	maxComponent        = 255
