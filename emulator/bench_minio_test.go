@@ -23,6 +23,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
 	"github.com/ecrlink/ecrlink/registry"
@@ -233,7 +234,7 @@ func pullConcurrently(base, auth string, n int) (int64, int64, error) {
 // redirects, counting those to a presigned URL on the layer bucket.
 func redirectCountingClient() (*http.Client, *atomic.Int64) {
 	var n atomic.Int64
-	bucket := "/" + s3shim.BucketName(registry.DefaultRegion) + "/"
+	bucket := "/" + awsname.StarportBucket(registry.DefaultRegion) + "/"
 	return &http.Client{
 		Transport: http.DefaultTransport.(*http.Transport).Clone(),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

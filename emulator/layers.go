@@ -8,25 +8,11 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/ecrlink/ecrlink/reqinfo"
+
 	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/s3shim"
 )
-
-// view is how one request reached ecrlink, computed once by withOrigin.
-type view struct {
-	scheme  string
-	rawHost string // the Host header as sent
-	host    awsHost
-}
-
-type viewKey struct{}
-
-func (viewKey) String() string { return "emulator.view" }
-
-func viewFrom(ctx context.Context) (view, bool) {
-	v, ok := ctx.Value(viewKey{}).(view)
-	return v, ok
-}
 
 // layerLocator places layer downloads on the starport bucket: virtual-hosted
 // on its AWS name when the client came by AWS names, path-style on the same
@@ -36,14 +22,14 @@ type layerLocator struct {
 }
 
 func (l *layerLocator) LayerURL(ctx context.Context, registryID, dgst string) (string, error) {
-	v, ok := viewFrom(ctx)
+	info, ok := reqinfo.From(ctx)
 	if !ok || l.presigner == nil {
-		return "", errors.New("no request view to place the layer URL")
+		return "", errors.New("no request facts to place the layer URL")
 	}
-	if v.host.kind == hostDirect {
-		return l.presigner.URL(&url.URL{Scheme: v.scheme, Host: v.rawHost}, s3shim.PathStyle, registryID, dgst)
+	if info.Direct() {
+		return l.presigner.URL(&url.URL{Scheme: info.Scheme, Host: info.RawHost}, s3shim.PathStyle, registryID, dgst)
 	}
-	return l.presigner.URL(&url.URL{Scheme: v.scheme, Host: v.host.starportHost()}, s3shim.VirtualHosted, registryID, dgst)
+	return l.presigner.URL(&url.URL{Scheme: info.Scheme, Host: info.Host.StarportFor().String()}, s3shim.VirtualHosted, registryID, dgst)
 }
 
 // embeddedStore reads layers from the registry's own storage for s3shim.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/registry"
+	"github.com/ecrlink/ecrlink/reqinfo"
 	"github.com/ecrlink/ecrlink/s3shim"
-	"github.com/gorilla/mux"
 )
 
 // DefaultAddr is where `ecrlink serve` listens unless told otherwise.
@@ -39,17 +39,25 @@ type Config struct {
 	// BodyMinBytes is what a body must deliver per BodyTimeout; zero means
 	// DefaultBodyMinBytes.
 	BodyMinBytes int64
+	// Observer, if set, receives every authorization decision the registry
+	// and the starport bucket make, allowed or not.
+	Observer reqinfo.Observer
+
+	// newInfo computes a request's facts; nil means reqinfo.New. Tests
+	// count through it.
+	newInfo func(*http.Request) *reqinfo.Info
 }
 
 // Server is a running ecrlink: one listener, routed by hostname to the ECR
 // API and the registry.
 type Server struct {
-	cfg  Config
-	svc  *registry.Service
-	s3   *s3shim.Server
-	ln   net.Listener
-	http *http.Server
-	done chan error
+	cfg   Config
+	world defaultWorld
+	svc   *registry.Service
+	s3    *s3shim.Server
+	ln    net.Listener
+	http  *http.Server
+	done  chan error
 }
 
 // Start builds the service, listens and serves in the background.
@@ -81,10 +89,10 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("listen: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, svc: svc, ln: ln, done: make(chan error, 1),
+	s := &Server{cfg: cfg, world: newDefaultWorld(), svc: svc, ln: ln, done: make(chan error, 1),
 		s3: &s3shim.Server{Presigner: layers.presigner, Store: layerStore(svc), Logger: cfg.Logger}}
 	s.http = &http.Server{
-		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.routes()),
+		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler()),
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
@@ -120,23 +128,33 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return errors.Join(err, s.svc.Close())
 }
 
-// routes maps each hostname family to its service. Direct mode (any host
-// that is not an AWS name) serves both: POST / with X-Amz-Target is the API,
-// /v2/ the registry.
-func (s *Server) routes() http.Handler {
-	r := mux.NewRouter()
-	r.SkipClean(true) // registry paths are not to be rewritten
+// handler is the whole request path: the request's facts computed once,
+// stamped on its context, and the service they name. Direct mode (any host
+// that is not an AWS name) serves all three by path: POST / with
+// X-Amz-Target is the API, /v2/ the registry, /prod-REGION-starport-layer-bucket/
+// the layer bucket; on AWS names the path is the named service's.
+func (s *Server) handler() http.Handler {
 	api, reg := s.svc.API(), s.svc.Registry()
-	r.MatcherFunc(hostIs(hostStarport)).Handler(s.withOrigin(s.s3))
-	// Path-style layer URLs are issued on the direct host only; on the
-	// registry and API names the path is theirs.
-	r.MatcherFunc(hostIs(hostDirect)).PathPrefix("/" + s3shim.BucketName(s.svc.Region()) + "/").Handler(s.withOrigin(s.s3))
-	r.MatcherFunc(hostIs(hostRegistry)).Handler(s.withOrigin(reg))
-	r.MatcherFunc(hostIs(hostAPI)).Handler(s.withOrigin(api))
-	r.PathPrefix("/v2").Handler(s.withOrigin(reg))
-	r.Methods(http.MethodPost).Path("/").Headers("X-Amz-Target", "").Handler(s.withOrigin(api))
-	r.NotFoundHandler = http.HandlerFunc(notFound)
-	return r
+	newInfo := s.cfg.newInfo
+	if newInfo == nil {
+		newInfo = reqinfo.New
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := newInfo(r)
+		info.Caller = s.world.caller(info.Class.Service, r)
+		info.Observer = s.cfg.Observer
+		r = r.WithContext(reqinfo.With(r.Context(), info))
+		switch info.Class.Service {
+		case reqinfo.ServiceDkr:
+			reg.ServeHTTP(w, r)
+		case reqinfo.ServiceAPI:
+			api.ServeHTTP(w, r)
+		case reqinfo.ServiceS3:
+			s.s3.ServeHTTP(w, r)
+		default:
+			notFound(w, r)
+		}
+	})
 }
 
 // layerStore is where s3shim reads layer bytes: MinIO through minio-go when
@@ -148,46 +166,6 @@ func layerStore(svc *registry.Service) s3shim.Store {
 	return embeddedStore{svc}
 }
 
-func hostIs(k hostKind) mux.MatcherFunc {
-	return func(r *http.Request, _ *mux.RouteMatch) bool { return parseHost(r.Host).kind == k }
-}
-
 func notFound(w http.ResponseWriter, _ *http.Request) {
 	http.Error(w, "ecrlink: nothing is served here; use POST / with X-Amz-Target for the ECR API, or /v2/ for the registry", http.StatusNotFound)
-}
-
-// withOrigin stamps how the client reached us, so the URIs ECR hands out
-// work when followed.
-func (s *Server) withOrigin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := parseHost(r.Host)
-		o := registry.Origin{Scheme: "http", RegistryHost: r.Host}
-		if r.TLS != nil {
-			o.Scheme = "https"
-		}
-		if h.kind != hostDirect {
-			o.RegistryHost = h.registryHost(s.svc.Account())
-			o.Region = h.region
-			if !suffixFits(h) {
-				o.Region = h.region + "/" + h.suffix // no such endpoint in this partition
-			}
-		}
-		if h.kind == hostRegistry {
-			o.RegistryID = h.account
-		}
-		ctx := context.WithValue(r.Context(), viewKey{}, view{scheme: o.Scheme, rawHost: r.Host, host: h})
-		next.ServeHTTP(w, r.WithContext(registry.WithOrigin(ctx, o)))
-	})
-}
-
-// suffixFits reports whether h's DNS suffix belongs to its region's partition.
-func suffixFits(h awsHost) bool {
-	want := registry.DNSSuffix(h.region)
-	if !h.dualStack {
-		return h.suffix == want
-	}
-	if want == "amazonaws.com.cn" {
-		return h.suffix == "on.amazonwebservices.com.cn" || h.suffix == "api.amazonwebservices.com.cn"
-	}
-	return want == "amazonaws.com" && (h.suffix == "on.aws" || h.suffix == "api.aws")
 }

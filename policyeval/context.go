@@ -1,7 +1,6 @@
 package policyeval
 
 import (
-	"context"
 	"iter"
 	"strings"
 )
@@ -89,14 +88,13 @@ func (c *Context) lookup(lkey string) ([]string, bool) {
 	return nil, false
 }
 
-// Caller is what the emulator decides once about a request's caller and
-// hands down to the services in a context.Context (DESIGN.md "The decision
-// is made once and travels in the context").
+// Caller is what the network decided about a request's caller: the
+// endpoint it came through and that endpoint's policy, and the condition
+// keys only the network can set (aws:SourceVpce, aws:SourceVpc,
+// aws:VpcSourceIp through an endpoint; aws:SourceIp over the internet).
+// Who the caller is (principal, identity policies, principal tags) is not
+// the network's to say: the services look identities up themselves.
 type Caller struct {
-	// Principal is the caller's ARN: an IAM user, the account root, or an
-	// assumed-role session (arn:aws:sts::A:assumed-role/R/S). Empty means
-	// anonymous.
-	Principal string
 	// VPCEndpointID is the endpoint the request came through, or empty when
 	// it did not come through one.
 	VPCEndpointID string
@@ -104,32 +102,6 @@ type Caller struct {
 	// through (an interface endpoint, or an S3 gateway endpoint on the
 	// subnet's route). Empty means no endpoint bounds the request.
 	EndpointPolicies []*Policy
-	// IdentityPolicies are the principal's identity-based policies, as the
-	// emulator's scenario describes them.
-	IdentityPolicies []*Policy
-	// Context is the caller's condition keys: aws:SourceVpce,
-	// aws:PrincipalArn, aws:PrincipalTag/..., aws:SourceIp and so on
-	// (POLICY-FACTS §6).
+	// Context is the network's condition keys (POLICY-FACTS §6).
 	Context Context
-}
-
-// Request builds the Request for one action by this caller. The Context is
-// shared, not copied: the Request must not outlive changes to c.
-func (c *Caller) Request(action, resource, resourceAccount string) Request {
-	return Request{Principal: c.Principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: c.Context}
-}
-
-type callerKey struct{}
-
-func (callerKey) String() string { return "policyeval caller" }
-
-// WithCaller returns a copy of ctx carrying c, decided once by the emulator.
-func WithCaller(ctx context.Context, c *Caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
-}
-
-// CallerFrom returns the caller stored by WithCaller, if any.
-func CallerFrom(ctx context.Context) (*Caller, bool) {
-	c, ok := ctx.Value(callerKey{}).(*Caller)
-	return c, ok && c != nil
 }

@@ -1,7 +1,6 @@
 package policyeval
 
 import (
-	"context"
 	"slices"
 	"testing"
 )
@@ -48,31 +47,5 @@ func TestContext(t *testing.T) {
 	c.Set("present-but-empty")
 	if v, ok := c.Get("present-but-empty"); !ok || len(v) != 0 {
 		t.Errorf("empty key = %v, %v", v, ok)
-	}
-}
-
-func TestCallerInContext(t *testing.T) {
-	t.Parallel()
-	if _, ok := CallerFrom(context.Background()); ok {
-		t.Error("CallerFrom found a caller in an empty context")
-	}
-	c := &Caller{Principal: sessionR, VPCEndpointID: "vpce-1"}
-	c.Context.Set("aws:SourceVpce", "vpce-1")
-	got, ok := CallerFrom(WithCaller(context.Background(), c))
-	if !ok || got != c {
-		t.Fatalf("CallerFrom = %v, %v", got, ok)
-	}
-	req := got.Request("ecr:BatchGetImage", repoApp, acctA)
-	if req.Principal != sessionR || req.Action != "ecr:BatchGetImage" || req.ResourceAccount != acctA {
-		t.Errorf("Request = %+v", req)
-	}
-	if v, _ := req.Context.Get("aws:SourceVpce"); len(v) != 1 || v[0] != "vpce-1" {
-		t.Errorf("Request context = %v", v)
-	}
-	if _, ok := CallerFrom(WithCaller(context.Background(), nil)); ok {
-		t.Error("CallerFrom reported a nil caller")
-	}
-	if callerKey.String(callerKey{}) == "" {
-		t.Error("context key has no name")
 	}
 }

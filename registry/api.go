@@ -7,21 +7,15 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
-// targetPrefix is the ECR API's X-Amz-Target prefix (ECR-FACTS §2).
-const targetPrefix = "AmazonEC2ContainerRegistry_V20150921."
-
-// operation is one ECR API operation: the IAM action checked before handle
-// runs, against the resource its input's target members name, and the
-// handler, which decodes its own input.
-type operation struct {
-	action string
-	target target
-	handle func(ctx context.Context, s *Service, body []byte) (any, error)
-}
+// operation handles one ECR API operation; it decodes its own input, and
+// runs only once the call is authorized.
+type operation func(ctx context.Context, s *Service, body []byte) (any, error)
 
 // API returns the handler for the ECR JSON 1.1 API (POST / with X-Amz-Target).
 func (s *Service) API() http.Handler {
@@ -42,18 +36,21 @@ func (s *Service) API() http.Handler {
 }
 
 func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) {
+	info, err := requestInfo(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	if r.Method != http.MethodPost {
 		return nil, &APIError{Type: "UnknownOperationException", Status: http.StatusNotFound}
 	}
-	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
-	op, known := operations[name]
-	if !ok || !known {
+	op, known := operations[info.Class.Operation]
+	if !known {
 		return nil, &APIError{Type: "UnknownOperationException"}
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-amz-json-1.1" {
 		return nil, &APIError{Type: "UnknownOperationException"}
 	}
-	if o := originFrom(r); o.Region != "" && o.Region != s.cfg.Region {
+	if !s.servesRegion(info.Host) {
 		// What AWS answers in a region the account cannot use.
 		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
@@ -63,7 +60,7 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	body, release, err := s.readAPIBody(w, r, name)
+	body, release, err := s.readAPIBody(w, r, info.Class.Operation)
 	if err != nil {
 		return nil, err
 	}
@@ -72,36 +69,24 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	ctx := withPrincipal(WithOrigin(r.Context(), originFrom(r)), principal)
-	resource, err := s.resourceOf(op.target, body)
+	ctx := withPrincipal(r.Context(), principal)
+	resource, err := s.resourceOf(info.Class.Target, body)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, principal, op.action, resource); err != nil {
+	info.SetResource(resource)
+	if err := s.authorize(ctx, principal, info.Class.Action, resource); err != nil {
 		return nil, err
 	}
-	return op.handle(ctx, s, body)
+	return op(ctx, s, body)
 }
-
-// target says which members of an operation's input name what it acts on,
-// and so what it is authorized against. Only those members are read: the
-// JSON 1.1 parser ignores members an operation does not define, so a
-// resourceArn sent to ListImages names nothing.
-type target int
-
-const (
-	targetAccount    target = iota // nothing: authorized against "*"
-	targetRegistry                 // registryId: against "*"
-	targetRepository               // registryId and repositoryName
-	targetARN                      // resourceArn (the tagging operations)
-)
 
 // resourceOf returns the ARN an operation with target t is authorized
 // against, validating the members it reads first: AWS validates input
 // against the model before it authorizes.
-func (s *Service) resourceOf(t target, body []byte) (string, error) {
+func (s *Service) resourceOf(t reqinfo.Target, body []byte) (string, error) {
 	switch t {
-	case targetARN:
+	case reqinfo.TargetARN:
 		var in struct {
 			ResourceARN string `json:"resourceArn"`
 		}
@@ -112,7 +97,7 @@ func (s *Service) resourceOf(t target, body []byte) (string, error) {
 			return "*", nil
 		}
 		return in.ResourceARN, nil
-	case targetRegistry, targetRepository:
+	case reqinfo.TargetRegistry, reqinfo.TargetRepository:
 		var in struct {
 			RegistryID     string `json:"registryId"`
 			RepositoryName string `json:"repositoryName"`
@@ -123,13 +108,13 @@ func (s *Service) resourceOf(t target, body []byte) (string, error) {
 		if err := validRegistryID(in.RegistryID); err != nil {
 			return "", err
 		}
-		if t == targetRegistry || in.RepositoryName == "" {
+		if t == reqinfo.TargetRegistry || in.RepositoryName == "" {
 			return "*", nil
 		}
 		if err := validRepositoryName("repositoryName", in.RepositoryName); err != nil {
 			return "", err
 		}
-		return repositoryARN(s.cfg.Region, s.registryID(in.RegistryID), in.RepositoryName), nil
+		return awsname.Repository{Region: s.cfg.Region, Account: s.registryID(in.RegistryID), Name: in.RepositoryName}.String(), nil
 	}
 	// Malformed JSON is a SerializationException before any denial.
 	return "*", decode(body, &struct{}{})
@@ -163,7 +148,7 @@ func (s *Service) authenticateAPI(r *http.Request) (*apiCaller, error) {
 	if err := a.checkScope(s.cfg.Region); err != nil {
 		return nil, err
 	}
-	id, ok := s.keys[a.AccessKeyID]
+	id, ok := s.identity(a.AccessKeyID)
 	if !ok {
 		return &apiCaller{principal: s.rootPrincipal()}, nil
 	}

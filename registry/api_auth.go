@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"net/url"
 )
 
 type authorizationData struct {
@@ -29,8 +28,7 @@ func getAuthorizationToken(ctx context.Context, s *Service, body []byte) (any, e
 			return nil, err
 		}
 	}
-	o := originOf(ctx)
 	token, exp := s.tokens.issue(principalFrom(ctx), s.cfg.Account, s.cfg.Region)
-	data := []authorizationData{{token, epoch(exp), (&url.URL{Scheme: o.Scheme, Host: o.RegistryHost}).String()}}
+	data := []authorizationData{{token, epoch(exp), s.registryURL(ctx).String()}}
 	return map[string]any{"authorizationData": data}, nil
 }

@@ -182,10 +182,5 @@ func (s *Service) layerURL(ctx context.Context, repository string, d digest.Dige
 		}
 		return u, nil
 	}
-	o := originOf(ctx)
-	scheme := o.Scheme
-	if scheme == "" {
-		scheme = "http"
-	}
-	return scheme + "://" + o.RegistryHost + "/v2/" + repository + "/blobs/" + d.String(), nil
+	return s.registryURL(ctx).String() + "/v2/" + repository + "/blobs/" + d.String(), nil
 }

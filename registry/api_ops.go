@@ -5,49 +5,49 @@ import (
 	"time"
 )
 
-// operations is the X-Amz-Target table: the IAM action each operation
-// checks, and which members of its input (ECR's model) name the resource
-// checked, are data, testable against ECR-FACTS §2.1 and §4.
+// operations are the ECR API operations served, by name. What each is
+// authorized as (its action, and which input members name the resource)
+// is reqinfo's classification, the one the journal and explain use too.
 var operations = map[string]operation{
 	// auth: no resource-level support (POLICY-FACTS §3.2)
-	"GetAuthorizationToken": {"ecr:GetAuthorizationToken", targetAccount, getAuthorizationToken},
+	"GetAuthorizationToken": getAuthorizationToken,
 	// repositories (api_repositories.go)
-	"CreateRepository":              {"ecr:CreateRepository", targetRepository, createRepository},
-	"DescribeRepositories":          {"ecr:DescribeRepositories", targetRegistry, describeRepositories},
-	"DeleteRepository":              {"ecr:DeleteRepository", targetRepository, deleteRepository},
-	"PutImageTagMutability":         {"ecr:PutImageTagMutability", targetRepository, putImageTagMutability},
-	"PutImageScanningConfiguration": {"ecr:PutImageScanningConfiguration", targetRepository, putImageScanningConfiguration},
-	"TagResource":                   {"ecr:TagResource", targetARN, tagResource},
-	"UntagResource":                 {"ecr:UntagResource", targetARN, untagResource},
-	"ListTagsForResource":           {"ecr:ListTagsForResource", targetARN, listTagsForResource},
-	"DescribeRegistry":              {"ecr:DescribeRegistry", targetAccount, describeRegistry},
-	"PutAccountSetting":             {"ecr:PutAccountSetting", targetAccount, putAccountSetting},
-	"GetAccountSetting":             {"ecr:GetAccountSetting", targetAccount, getAccountSetting},
+	"CreateRepository":              createRepository,
+	"DescribeRepositories":          describeRepositories,
+	"DeleteRepository":              deleteRepository,
+	"PutImageTagMutability":         putImageTagMutability,
+	"PutImageScanningConfiguration": putImageScanningConfiguration,
+	"TagResource":                   tagResource,
+	"UntagResource":                 untagResource,
+	"ListTagsForResource":           listTagsForResource,
+	"DescribeRegistry":              describeRegistry,
+	"PutAccountSetting":             putAccountSetting,
+	"GetAccountSetting":             getAccountSetting,
 	// images (api_images.go)
-	"BatchGetImage":    {"ecr:BatchGetImage", targetRepository, batchGetImage},
-	"PutImage":         {"ecr:PutImage", targetRepository, putImage},
-	"ListImages":       {"ecr:ListImages", targetRepository, listImagesOp},
-	"DescribeImages":   {"ecr:DescribeImages", targetRepository, describeImages},
-	"BatchDeleteImage": {"ecr:BatchDeleteImage", targetRepository, batchDeleteImage},
+	"BatchGetImage":    batchGetImage,
+	"PutImage":         putImage,
+	"ListImages":       listImagesOp,
+	"DescribeImages":   describeImages,
+	"BatchDeleteImage": batchDeleteImage,
 	// layers (api_layers.go)
-	"BatchCheckLayerAvailability": {"ecr:BatchCheckLayerAvailability", targetRepository, batchCheckLayerAvailability},
-	"GetDownloadUrlForLayer":      {"ecr:GetDownloadUrlForLayer", targetRepository, getDownloadURLForLayer},
-	"InitiateLayerUpload":         {"ecr:InitiateLayerUpload", targetRepository, initiateLayerUpload},
-	"UploadLayerPart":             {"ecr:UploadLayerPart", targetRepository, uploadLayerPart},
-	"CompleteLayerUpload":         {"ecr:CompleteLayerUpload", targetRepository, completeLayerUpload},
+	"BatchCheckLayerAvailability": batchCheckLayerAvailability,
+	"GetDownloadUrlForLayer":      getDownloadURLForLayer,
+	"InitiateLayerUpload":         initiateLayerUpload,
+	"UploadLayerPart":             uploadLayerPart,
+	"CompleteLayerUpload":         completeLayerUpload,
 	// policies (api_policies.go)
-	"SetRepositoryPolicy":    {"ecr:SetRepositoryPolicy", targetRepository, setRepositoryPolicy},
-	"GetRepositoryPolicy":    {"ecr:GetRepositoryPolicy", targetRepository, getRepositoryPolicy},
-	"DeleteRepositoryPolicy": {"ecr:DeleteRepositoryPolicy", targetRepository, deleteRepositoryPolicy},
-	"PutRegistryPolicy":      {"ecr:PutRegistryPolicy", targetAccount, putRegistryPolicy},
-	"GetRegistryPolicy":      {"ecr:GetRegistryPolicy", targetAccount, getRegistryPolicy},
-	"DeleteRegistryPolicy":   {"ecr:DeleteRegistryPolicy", targetAccount, deleteRegistryPolicy},
+	"SetRepositoryPolicy":    setRepositoryPolicy,
+	"GetRepositoryPolicy":    getRepositoryPolicy,
+	"DeleteRepositoryPolicy": deleteRepositoryPolicy,
+	"PutRegistryPolicy":      putRegistryPolicy,
+	"GetRegistryPolicy":      getRegistryPolicy,
+	"DeleteRegistryPolicy":   deleteRegistryPolicy,
 	// lifecycle (api_lifecycle.go)
-	"PutLifecyclePolicy":          {"ecr:PutLifecyclePolicy", targetRepository, putLifecyclePolicy},
-	"GetLifecyclePolicy":          {"ecr:GetLifecyclePolicy", targetRepository, getLifecyclePolicy},
-	"DeleteLifecyclePolicy":       {"ecr:DeleteLifecyclePolicy", targetRepository, deleteLifecyclePolicy},
-	"StartLifecyclePolicyPreview": {"ecr:StartLifecyclePolicyPreview", targetRepository, startLifecyclePolicyPreview},
-	"GetLifecyclePolicyPreview":   {"ecr:GetLifecyclePolicyPreview", targetRepository, getLifecyclePolicyPreview},
+	"PutLifecyclePolicy":          putLifecyclePolicy,
+	"GetLifecyclePolicy":          getLifecyclePolicy,
+	"DeleteLifecyclePolicy":       deleteLifecyclePolicy,
+	"StartLifecyclePolicyPreview": startLifecyclePolicyPreview,
+	"GetLifecyclePolicyPreview":   getLifecyclePolicyPreview,
 }
 
 // epoch marshals a time as ECR does: a JSON number of epoch seconds, with

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 type repositoryOut struct {
@@ -31,7 +33,7 @@ func (s *Service) repositoryView(ctx context.Context, m *repoMeta) repositoryOut
 		RepositoryARN:      repositoryARN(s.cfg.Region, s.cfg.Account, m.Name),
 		RegistryID:         s.cfg.Account,
 		RepositoryName:     m.Name,
-		RepositoryURI:      originOf(ctx).RegistryHost + "/" + m.Name,
+		RepositoryURI:      s.registryURL(ctx).Host + "/" + m.Name,
 		CreatedAt:          epoch(m.CreatedAt),
 		ImageTagMutability: m.TagMutability,
 		ExclusionFilters:   m.ExclusionFilters,
@@ -145,7 +147,7 @@ func (s *Service) checkNewRepository(registryID string, m *repoMeta, enc *encryp
 		}
 		m.EncryptionType, m.KMSKey = enc.EncryptionType, enc.KMSKey
 		if m.EncryptionType != "AES256" && m.KMSKey == "" {
-			m.KMSKey = "arn:" + Partition(s.cfg.Region) + ":kms:" + s.cfg.Region + ":" + s.cfg.Account + ":alias/aws/ecr"
+			m.KMSKey = "arn:" + awsname.PartitionOf(s.cfg.Region).ID + ":kms:" + s.cfg.Region + ":" + s.cfg.Account + ":alias/aws/ecr"
 		}
 	}
 	return checkTags(tags, 0)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 // Repository settings, resource tags and DescribeRegistry: the small
@@ -133,18 +135,18 @@ var errInvalidARN = apiErr("InvalidParameterException", "The ARN provided is inv
 // name: the ARN must be a repository ARN of this partition and region;
 // another account's repository is one that does not exist here.
 func (s *Service) repoOfARN(ctx context.Context, arn string) (string, error) {
-	region, account, name, ok := parseRepositoryARN(arn)
-	if !ok || region != s.cfg.Region || !accountPattern.MatchString(account) ||
-		arn != repositoryARN(region, account, name) || validRepositoryName("resourceArn", name) != nil {
+	repo, ok := awsname.ParseRepositoryARN(arn)
+	if !ok || repo.Region != s.cfg.Region || !awsname.ValidAccount(repo.Account) ||
+		arn != repo.String() || validRepositoryName("resourceArn", repo.Name) != nil {
 		return "", errInvalidARN
 	}
-	if account != s.cfg.Account {
-		return "", repositoryNotFound(name, account)
+	if repo.Account != s.cfg.Account {
+		return "", repositoryNotFound(repo.Name, repo.Account)
 	}
-	if _, err := s.lookupRepo(ctx, "", name); err != nil {
+	if _, err := s.lookupRepo(ctx, "", repo.Name); err != nil {
 		return "", err
 	}
-	return name, nil
+	return repo.Name, nil
 }
 
 func tagResource(ctx context.Context, s *Service, body []byte) (any, error) {

@@ -3,6 +3,8 @@ package registry
 import (
 	"errors"
 	"net/http"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 var errNoCredentials = errors.New("no credentials")
@@ -17,7 +19,7 @@ const (
 
 // authenticate returns the principal behind the request's Basic
 // credentials: ECR's authorizationToken decoded to AWS:password.
-func (s *Service) authenticate(r *http.Request, o Origin) (string, error) {
+func (s *Service) authenticate(r *http.Request) (string, error) {
 	if r.Header.Get("Authorization") == "" {
 		return "", errNoCredentials
 	}
@@ -40,10 +42,10 @@ func (s *Service) authenticate(r *http.Request, o Origin) (string, error) {
 }
 
 // challenge answers an unauthenticated request as ECR does (ECR-FACTS §3).
-func challenge(w http.ResponseWriter, o Origin) {
+func challenge(w http.ResponseWriter, registryHost string) {
 	h := w.Header()
 	h.Set("Docker-Distribution-Api-Version", "registry/2.0")
-	h.Set("Www-Authenticate", `Basic realm="https://`+o.RegistryHost+`/",service="ecr.amazonaws.com"`)
+	h.Set("Www-Authenticate", `Basic realm="https://`+registryHost+`/",service="ecr.amazonaws.com"`)
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusUnauthorized)
 	_, _ = w.Write([]byte("Not Authorized\n"))
@@ -51,5 +53,5 @@ func challenge(w http.ResponseWriter, o Origin) {
 
 // rootPrincipal is the account root ARN of the Service's account.
 func (s *Service) rootPrincipal() string {
-	return "arn:" + Partition(s.cfg.Region) + ":iam::" + s.cfg.Account + ":root"
+	return awsname.RootARN(s.cfg.Region, s.cfg.Account)
 }

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/reqinfo"
+
 	"github.com/ecrlink/ecrlink/policyeval"
 )
 
@@ -22,29 +25,45 @@ func (e *DeniedError) Error() string { return "access denied: " + e.Message }
 
 // authorize evaluates the request the way AWS does (POLICY-FACTS §2): the
 // caller's identity policies, the repository policy and the registry
-// policy, bounded by the policies of the endpoints the emulator says the
-// request came through.
+// policy, bounded by the policies of the endpoints the network decided the
+// request came through. A request with no network decision is denied: no
+// path was decided for it, so none may be assumed. Every decision goes to
+// the request's observer.
 func (s *Service) authorize(ctx context.Context, principal, action, resource string) error {
 	req := policyeval.Request{Principal: principal, Action: action, Resource: resource, Now: s.cfg.Now()}
-	set := policyeval.Set{Identity: s.identityPolicies[principal]}
-	if c, ok := policyeval.CallerFrom(ctx); ok {
-		req.Context = c.Context
-		set.Endpoint = c.EndpointPolicies
-		if c.IdentityPolicies != nil {
-			set.Identity = c.IdentityPolicies
+	info, ok := reqinfo.From(ctx)
+	if !ok || info.Caller == nil {
+		s.cfg.Logger.Error("registry: request without a network decision denied", "action", action, "resource", resource)
+		return &DeniedError{Message: "User: " + principal + " is not authorized to perform: " + action +
+			" on resource: " + resource + " because no network path was decided for the request"}
+	}
+	set := policyeval.Set{Endpoint: info.Caller.EndpointPolicies}
+	req.Context = info.Caller.Context
+	if facts := s.principal(principal); facts != nil {
+		set.Identity = facts.policies
+		if len(facts.tags) > 0 {
+			req.Context = req.Context.Clone()
+			for k, v := range facts.tags {
+				req.Context.Set("aws:PrincipalTag/"+k, v)
+			}
 		}
 	}
-	if _, account, name, ok := parseRepositoryARN(resource); ok {
-		req.ResourceAccount = account
-		if err := s.resourcePolicies(ctx, account, name, &set); err != nil {
+	if repo, ok := awsname.ParseRepositoryARN(resource); ok {
+		req.ResourceAccount = repo.Account
+		if err := s.resourcePolicies(ctx, repo.Account, repo.Name, &set); err != nil {
 			return err
 		}
 	}
 	d := policyeval.Evaluate(&req, &set)
+	a := reqinfo.Authorization{Principal: principal, Action: action, Resource: resource, Decision: d}
+	if !d.Allowed() {
+		a.Message = d.Message(&req)
+	}
+	reqinfo.Report(ctx, a)
 	if d.Allowed() {
 		return nil
 	}
-	return &DeniedError{Message: d.Message(&req), Decision: d}
+	return &DeniedError{Message: a.Message, Decision: d}
 }
 
 // resourcePolicies adds the repository's and the registry's policies.
@@ -98,23 +117,6 @@ func (s *Service) compiled(text string, kind policyeval.Kind) (*policyeval.Polic
 	}
 	s.policies.m[key] = p
 	return p, nil
-}
-
-// compileIdentities parses each identity's policies once, by principal.
-func compileIdentities(ids []Identity) (map[string][]*policyeval.Policy, error) {
-	out := map[string][]*policyeval.Policy{}
-	var errs []error
-	for i, id := range ids {
-		for j, doc := range id.Policies {
-			p, err := policyeval.Parse([]byte(doc), policyeval.KindIdentity)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("identities[%d].policies[%d]: %w", i, j, err))
-				continue
-			}
-			out[id.Principal] = append(out[id.Principal], p)
-		}
-	}
-	return out, errors.Join(errs...)
 }
 
 // deniedRegistry renders a denial on the registry API (ECR-FACTS E4).

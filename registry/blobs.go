@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecrlink/ecrlink/reqinfo"
+
 	"github.com/opencontainers/go-digest"
 )
 
@@ -21,26 +23,26 @@ type LayerLocator interface {
 // serveBlob answers a layer GET as ECR does: 307 to where the bytes are; a
 // layer the locator cannot place is a server error. HEAD stays on the
 // registry.
-func (s *Service) serveBlob(w http.ResponseWriter, r *http.Request, rt *v2Route) (handled bool, err error) {
+func (s *Service) serveBlob(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) (handled bool, err error) {
 	if r.Method != http.MethodGet || s.cfg.Layers == nil {
 		return false, nil
 	}
-	repo, err := s.repository(r.Context(), rt.name)
+	repo, err := s.repository(r.Context(), rt.Name)
 	if err != nil {
 		return true, err
 	}
-	d := digest.Digest(rt.ref)
+	d := digest.Digest(rt.Ref)
 	if _, err := repo.Blobs(r.Context()).Stat(r.Context(), d); err != nil {
 		if isNotFound(err) {
 			return true, regErr(http.StatusNotFound, "BLOB_UNKNOWN", "blob unknown to registry")
 		}
 		return true, err
 	}
-	u, err := s.cfg.Layers.LayerURL(r.Context(), s.cfg.Account, rt.ref)
+	u, err := s.cfg.Layers.LayerURL(r.Context(), s.cfg.Account, rt.Ref)
 	if err != nil {
 		// Serving the bytes here instead would go around the layer bucket
 		// and what decides access to it.
-		return true, fmt.Errorf("placing layer %s: %w", rt.ref, err)
+		return true, fmt.Errorf("placing layer %s: %w", rt.Ref, err)
 	}
 	h := w.Header()
 	h.Set("Docker-Distribution-Api-Version", "registry/2.0")

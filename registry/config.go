@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
-	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 // DefaultAccount and DefaultRegion are what a zero Config serves.
@@ -52,22 +52,6 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Identity is an access key and the principal it authenticates as.
-type Identity struct {
-	AccessKeyID     string
-	SecretAccessKey string // empty: the signature is not verified
-	Principal       string // an IAM user, role session or root ARN
-	// Policies are the principal's identity-based policy documents. A
-	// principal other than the account root with none may do only what a
-	// resource policy grants it.
-	Policies []string
-}
-
-var (
-	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-)
-
 func (c Config) withDefaults() Config {
 	if c.Account == "" {
 		c.Account = DefaultAccount
@@ -95,10 +79,10 @@ func (c Config) withDefaults() Config {
 // Validate reports every field error at once.
 func (c Config) Validate() error {
 	var errs []error
-	if !accountPattern.MatchString(c.Account) {
+	if !awsname.ValidAccount(c.Account) {
 		errs = append(errs, fmt.Errorf("account %q: must be 12 digits", c.Account))
 	}
-	if !regionPattern.MatchString(c.Region) {
+	if !awsname.ValidRegion(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))
 	}
 	if c.MaxAPIBodyMemory < 0 {
@@ -110,58 +94,8 @@ func (c Config) Validate() error {
 		}
 		errs = append(errs, c.S3.validate())
 	}
-	seen := map[string]bool{}
-	for i, id := range c.Identities {
-		if id.AccessKeyID == "" {
-			errs = append(errs, fmt.Errorf("identities[%d]: accessKeyId is empty", i))
-		}
-		if seen[id.AccessKeyID] {
-			errs = append(errs, fmt.Errorf("identities[%d]: access key %q listed twice", i, id.AccessKeyID))
-		}
-		seen[id.AccessKeyID] = true
-		if !strings.HasPrefix(id.Principal, "arn:") {
-			errs = append(errs, fmt.Errorf("identities[%d]: principal %q is not an ARN", i, id.Principal))
-		}
+	if _, err := newIdentityTable(c.Identities); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-// Partition returns the AWS partition of region (ECR-FACTS §1.3).
-func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eusc-"):
-		return "aws-eusc"
-	}
-	return "aws"
-}
-
-// DNSSuffix returns the partition's DNS suffix for region (ECR-FACTS §1.3).
-func DNSSuffix(region string) string {
-	switch Partition(region) {
-	case "aws-cn":
-		return "amazonaws.com.cn"
-	case "aws-eusc":
-		return "amazonaws.eu"
-	case "aws-iso":
-		return "c2s.ic.gov"
-	case "aws-iso-b":
-		return "sc2s.sgov.gov"
-	case "aws-iso-e":
-		return "cloud.adc-e.uk"
-	case "aws-iso-f":
-		return "csp.hci.ic.gov"
-	}
-	return "amazonaws.com"
 }

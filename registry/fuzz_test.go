@@ -6,25 +6,6 @@ import (
 	"time"
 )
 
-// FuzzParseV2 feeds arbitrary registry paths to the router and the action
-// mapping: no panic, and every accepted path names a valid route.
-func FuzzParseV2(f *testing.F) {
-	for _, p := range []string{"/v2/", "/v2/a/b/manifests/latest", "/v2/x/blobs/uploads/", "/v2/x/blobs/uploads/id",
-		"/v2/x/blobs/sha256:00", "/v2/x/tags/list", "/v2/x/referrers/sha256:00", "/v2/manifests/manifests/x", "/v2//manifests/x"} {
-		f.Add(http.MethodGet, p)
-	}
-	f.Fuzz(func(t *testing.T, method, path string) {
-		rt, ok := parseV2(method, path)
-		if !ok {
-			return
-		}
-		if rt.kind != routeBase && rt.kind != routeCatalog && rt.name == "" {
-			t.Fatalf("%q parsed with empty name", path)
-		}
-		_ = validRouteRef(rt)
-	})
-}
-
 // FuzzParseSigV4 feeds arbitrary Authorization headers to the SigV4 parser.
 func FuzzParseSigV4(f *testing.F) {
 	f.Add("AWS4-HMAC-SHA256 Credential=AK/20260101/us-east-1/ecr/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/distribution/reference"
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 // repositoryNamePattern is the model's RepositoryName pattern (ECR-FACTS §2.3),
@@ -49,7 +50,7 @@ func storableRepositoryName(field, name string) error {
 
 // validRegistryID checks an optional registryId parameter.
 func validRegistryID(id string) error {
-	if id != "" && !accountPattern.MatchString(id) {
+	if id != "" && !awsname.ValidAccount(id) {
 		return invalidParam("registryId", "must satisfy regular expression '[0-9]{12}'")
 	}
 	return nil
@@ -91,23 +92,10 @@ func validDigest(d string) bool {
 	return len(d) <= 1024 && digestPattern.MatchString(d)
 }
 
-// repositoryARN returns the ARN of repository name in the given registry.
+// repositoryARN is the ARN of repository name in account's registry in
+// region.
 func repositoryARN(region, account, name string) string {
-	return "arn:" + Partition(region) + ":ecr:" + region + ":" + account + ":repository/" + name
-}
-
-// parseRepositoryARN splits an ECR repository ARN into region, account and
-// name; ok is false when arn is not one.
-func parseRepositoryARN(arn string) (region, account, name string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ecr" {
-		return "", "", "", false
-	}
-	name, ok = strings.CutPrefix(parts[5], "repository/")
-	if !ok || name == "" {
-		return "", "", "", false
-	}
-	return parts[3], parts[4], name, true
+	return awsname.Repository{Region: region, Account: account, Name: name}.String()
 }
 
 var exclusionFilterPattern = regexp.MustCompile(`^[0-9a-zA-Z._*-]{1,128}$`)

@@ -3,15 +3,19 @@ package registry
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"net/http"
+	"net/url"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
+
+	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/reqinfo"
 
 	"github.com/distribution/distribution/v3"
 	"github.com/distribution/distribution/v3/registry/handlers"
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
-	"github.com/ecrlink/ecrlink/policyeval"
 	"github.com/minio/minio-go/v7"
 	"golang.org/x/sync/semaphore"
 )
@@ -26,12 +30,11 @@ type Service struct {
 	meta   metaStore
 	tokens *tokenIssuer
 	pages  pageTokens
-	s3     *minio.Client       // nil unless Config.S3
-	keys   map[string]Identity // by access key id
-	// identityPolicies are Config.Identities' policies by principal;
+	s3     *minio.Client // nil unless Config.S3
+	// identities is the current identity table (SetIdentities);
 	// policies caches compiled repository and registry policies.
-	identityPolicies map[string][]*policyeval.Policy
-	policies         policyCache
+	identities atomic.Pointer[identityTable]
+	policies   policyCache
 	// bodies is the budget of API request bodies in flight (api_body.go).
 	bodies *semaphore.Weighted
 
@@ -51,14 +54,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("registry config: %w", err)
 	}
-	ip, err := compileIdentities(cfg.Identities)
-	if err != nil {
-		return nil, fmt.Errorf("registry config: %w", err)
-	}
-	s := &Service{cfg: cfg, keys: map[string]Identity{}, identityPolicies: ip,
-		bodies: semaphore.NewWeighted(cfg.MaxAPIBodyMemory)}
-	for _, id := range cfg.Identities {
-		s.keys[id.AccessKeyID] = id
+	s := &Service{cfg: cfg, bodies: semaphore.NewWeighted(cfg.MaxAPIBodyMemory)}
+	if err := s.SetIdentities(cfg.Identities); err != nil {
+		return nil, err
 	}
 	switch {
 	case cfg.S3 != nil:
@@ -101,46 +99,36 @@ func (s *Service) Close() error { return s.app.Shutdown() }
 func (s *Service) Account() string { return s.cfg.Account }
 func (s *Service) Region() string  { return s.cfg.Region }
 
-// Origin is how a client reached the Service, decided by the emulator: the
-// URIs ECR hands out (repositoryUri, proxyEndpoint, the 401 realm) are built
-// from it so that they work when followed.
-type Origin struct {
-	Scheme       string // "http" or "https"
-	RegistryHost string // host[:port] of the registry as this client should use it
-	// RegistryID is the account named by the hostname the client used; empty
-	// means the Service's own account.
-	RegistryID string
-	// Region is the region named by the hostname the client used; empty
-	// means the Service's own region.
-	Region string
-}
+// errNoRequestInfo is a request that reached the Service without the
+// per-request facts the emulator stamps on every request: a wiring fault,
+// refused rather than served on guesses.
+var errNoRequestInfo = errors.New("registry: request carries no reqinfo.Info")
 
-type originKey struct{}
-
-func (originKey) String() string { return "registry.Origin" }
-
-// WithOrigin returns a copy of ctx carrying o.
-func WithOrigin(ctx context.Context, o Origin) context.Context {
-	return context.WithValue(ctx, originKey{}, o)
-}
-
-// originFrom returns the request's Origin, defaulting to the Host header in
-// direct mode, and stores it in the request's context for the handlers.
-func originFrom(r *http.Request) Origin {
-	if o, ok := r.Context().Value(originKey{}).(Origin); ok {
-		return o
+// requestInfo returns the request's facts, computed once by the emulator.
+func requestInfo(ctx context.Context) (*reqinfo.Info, error) {
+	info, ok := reqinfo.From(ctx)
+	if !ok {
+		return nil, errNoRequestInfo
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return Origin{Scheme: scheme, RegistryHost: r.Host}
+	return info, nil
 }
 
-// originOf returns the Origin stored in ctx by serveAPI or serveV2.
-func originOf(ctx context.Context) Origin {
-	o, _ := ctx.Value(originKey{}).(Origin)
-	return o
+// servesRegion reports whether a request that came by h is for this
+// Service's region: any name in direct mode, else an AWS name of its
+// region in its region's partition.
+func (s *Service) servesRegion(h awsname.Host) bool {
+	return !h.IsAWS() || (h.Region == s.cfg.Region && h.InPartition())
+}
+
+// registryURL is the registry base URL for a client of this request, for
+// the URIs ECR hands out (proxyEndpoint, downloadUrl), or nil without
+// request facts.
+func (s *Service) registryURL(ctx context.Context) *url.URL {
+	info, ok := reqinfo.From(ctx)
+	if !ok {
+		return &url.URL{Scheme: "http"}
+	}
+	return &url.URL{Scheme: info.Scheme, Host: info.RegistryHost(s.cfg.Account)}
 }
 
 // lockRepo takes the lock that serialises writes to repository name,

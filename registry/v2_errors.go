@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // maxErrorBody bounds how much of distribution's error body is kept for
@@ -17,7 +19,7 @@ const maxErrorBody = 64 << 10
 // finish can rewrite them into ECR's codes and texts.
 type ecrErrorWriter struct {
 	http.ResponseWriter
-	rt      *v2Route
+	rt      *reqinfo.RegistryRoute
 	method  string
 	status  int
 	holding bool
@@ -88,19 +90,19 @@ func (w *ecrErrorWriter) finish() error {
 
 // emptyRepository answers for a repository that exists but holds nothing.
 func (w *ecrErrorWriter) emptyRepository() error {
-	switch w.rt.kind {
-	case routeTags:
+	switch w.rt.Kind {
+	case reqinfo.RouteTags:
 		body, _ := json.Marshal(struct {
 			Name string   `json:"name"`
 			Tags []string `json:"tags"`
-		}{w.rt.name, []string{}})
+		}{w.rt.Name, []string{}})
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.ResponseWriter.WriteHeader(http.StatusOK)
 		_, _ = w.ResponseWriter.Write(body)
 		return nil
-	case routeManifest:
+	case reqinfo.RouteManifest:
 		return regErr(http.StatusNotFound, "MANIFEST_UNKNOWN", "Requested image not found")
-	case routeUpload:
+	case reqinfo.RouteUpload:
 		return regErr(http.StatusNotFound, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry")
 	}
 	return regErr(http.StatusNotFound, "BLOB_UNKNOWN", "blob unknown to registry")

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // TestUnparsableDistributionErrorKeepsItsStatus: an error distribution
@@ -22,7 +24,7 @@ func TestUnparsableDistributionErrorKeepsItsStatus(t *testing.T) {
 		{599, "{", "UNKNOWN", "status 599"},
 	}
 	for _, tt := range tests {
-		w := &ecrErrorWriter{ResponseWriter: httptest.NewRecorder(), rt: &v2Route{kind: routeManifest}}
+		w := &ecrErrorWriter{ResponseWriter: httptest.NewRecorder(), rt: &reqinfo.RegistryRoute{Kind: reqinfo.RouteManifest}}
 		w.WriteHeader(tt.status)
 		_, _ = w.Write([]byte(tt.body))
 		err := w.finish()

@@ -4,21 +4,23 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // checkV2Request refuses, before distribution sees it, client input that
 // distribution would answer with a 500.
-func checkV2Request(rt *v2Route, r *http.Request) error {
+func checkV2Request(rt *reqinfo.RegistryRoute, r *http.Request) error {
 	if err := validRouteRef(rt); err != nil {
 		return err
 	}
 	isChunk := r.Method == http.MethodPatch || r.Method == http.MethodPut
-	if cr := r.Header.Get("Content-Range"); rt.kind == routeUpload && isChunk && cr != "" && !validContentRange(cr) {
+	if cr := r.Header.Get("Content-Range"); rt.Kind == reqinfo.RouteUpload && isChunk && cr != "" && !validContentRange(cr) {
 		// distribution's own answer to a range it can parse but not
 		// accept; one it cannot parse (bytes=4-7) was a 500.
 		return regErr(http.StatusRequestedRangeNotSatisfiable, "RANGE_INVALID", "invalid content range")
 	}
-	if ct := r.Header.Get("Content-Type"); rt.kind == routeUpload && r.Method == http.MethodPatch &&
+	if ct := r.Header.Get("Content-Type"); rt.Kind == reqinfo.RouteUpload && r.Method == http.MethodPatch &&
 		ct != "" && ct != "application/octet-stream" {
 		// distribution compares the type as a string and answers any
 		// other with a 500; a chunk is octet-stream in the spec.

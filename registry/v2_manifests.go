@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"regexp"
 
+	"github.com/ecrlink/ecrlink/reqinfo"
+
 	"github.com/opencontainers/go-digest"
 )
 
@@ -34,7 +36,7 @@ func validReference(ref string) error {
 // tag immutability — then lets distribution store it, under the repository
 // lock so that concurrent pushes of one tag cannot both pass the check, nor
 // a delete or a change of mutability come between the check and the write.
-func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
+func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxManifestSize))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -51,17 +53,17 @@ func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Ro
 		return regErr(http.StatusBadRequest, "MANIFEST_INVALID", "manifest invalid: %v", err)
 	}
 	tag := ""
-	if _, err := digest.Parse(rt.ref); err != nil {
-		tag = rt.ref
+	if _, err := digest.Parse(rt.Ref); err != nil {
+		tag = rt.Ref
 	}
 	// The body is read before the lock, which a slow one must not hold;
 	// the record is read again under it, since the repository may have
 	// been deleted or its tags made immutable meanwhile.
-	err = s.writeLocked(r.Context(), rt.name, "", func(cur *repoMeta) error {
+	err = s.writeLocked(r.Context(), rt.Name, "", func(cur *repoMeta) error {
 		if !sameRepository(meta, cur) {
-			return fmt.Errorf("%s: %w", rt.name, errNoRepository)
+			return fmt.Errorf("%s: %w", rt.Name, errNoRepository)
 		}
-		repo, err := s.repository(r.Context(), rt.name)
+		repo, err := s.repository(r.Context(), rt.Name)
 		if err != nil {
 			return err
 		}
@@ -78,7 +80,7 @@ func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *v2Ro
 		return s.serveApp(w, r, rt)
 	})
 	if errors.Is(err, errNoRepository) {
-		return nameUnknown(rt.name, s.cfg.Account)
+		return nameUnknown(rt.Name, s.cfg.Account)
 	}
 	return err
 }

@@ -4,17 +4,19 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/ecrlink/ecrlink/reqinfo"
+
 	"github.com/opencontainers/go-digest"
 )
 
 // serveReferrers answers the OCI 1.1 referrers API from the repository's
 // manifests: every manifest whose subject is the requested digest.
-func (s *Service) serveReferrers(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
-	subject, err := digest.Parse(rt.ref)
+func (s *Service) serveReferrers(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+	subject, err := digest.Parse(rt.Ref)
 	if err != nil {
 		return regErr(http.StatusBadRequest, "DIGEST_INVALID", "provided digest did not match uploaded content")
 	}
-	images, err := s.listImages(r.Context(), rt.name)
+	images, err := s.listImages(r.Context(), rt.Name)
 	if err != nil {
 		return err
 	}

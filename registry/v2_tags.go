@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // serveTags answers GET /v2/<name>/tags/list from the repository's tag
@@ -18,7 +20,7 @@ import (
 // directory inside every tag ("index"), so `tags/list` never showed a tag
 // named "index". Reading the directory with one List, as the ECR API's
 // ListImages does, sees every tag.
-func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
+func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
 	q := r.URL.Query()
 	limit := -1
 	if n := q.Get("n"); n != "" {
@@ -29,7 +31,7 @@ func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, rt *v2Route)
 		limit = v
 	}
 	last := q.Get("last")
-	repo, err := s.repository(r.Context(), rt.name)
+	repo, err := s.repository(r.Context(), rt.Name)
 	if err != nil {
 		return err
 	}
@@ -59,7 +61,7 @@ func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, rt *v2Route)
 	body, err := json.Marshal(struct {
 		Name string   `json:"name"`
 		Tags []string `json:"tags"`
-	}{rt.name, tags})
+	}{rt.Name, tags})
 	if err != nil {
 		return err
 	}

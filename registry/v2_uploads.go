@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // mountable reports whether a blob upload's ?mount=&from= may be passed to
@@ -67,18 +69,18 @@ func queryOnlyForm(r *http.Request) {
 // startUpload lets distribution open an upload, or mount a blob, under the
 // repository lock, so that neither lands in a repository deleted since
 // serveV2 found it.
-func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Route, meta *repoMeta) error {
+func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
 	if !s.mountable(r.Context(), r, meta) {
 		withoutMount(r)
 	}
-	err := s.writeLocked(r.Context(), rt.name, "", func(cur *repoMeta) error {
+	err := s.writeLocked(r.Context(), rt.Name, "", func(cur *repoMeta) error {
 		if !sameRepository(meta, cur) {
 			return errNoRepository // recreated: the mount was decided for the old one
 		}
 		return s.serveApp(w, r, rt)
 	})
 	if errors.Is(err, errNoRepository) {
-		return nameUnknown(rt.name, s.cfg.Account)
+		return nameUnknown(rt.Name, s.cfg.Account)
 	}
 	return err
 }
@@ -89,8 +91,8 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *v2Rout
 // under a digest they do not have. A request waits for the one before it,
 // then sees its outcome: a completed or cancelled upload is
 // BLOB_UPLOAD_UNKNOWN, one that grew meanwhile RANGE_INVALID.
-func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
-	unlock, err := s.lockUpload(r.Context(), rt.name, rt.ref)
+func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+	unlock, err := s.lockUpload(r.Context(), rt.Name, rt.Ref)
 	if err != nil {
 		return err
 	}
@@ -130,8 +132,8 @@ func (s *Service) dropOrphanUpload(ctx context.Context, name, id string) {
 // serveApp lets distribution answer, its errors rewritten into ECR's. An
 // upload's form is fixed here, after startUpload has taken out what it
 // refused, so distribution reads exactly what ecrlink checked.
-func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *v2Route) error {
-	if rt.kind == routeUpload {
+func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+	if rt.Kind == reqinfo.RouteUpload {
 		queryOnlyForm(r)
 	}
 	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}

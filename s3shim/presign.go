@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 // PresignerAccount is the account of ECR's layer-download principal, as
@@ -41,7 +43,13 @@ type Presigner struct {
 
 // Principal is the ARN S3 sees for a layer download from this presigner.
 func (p *Presigner) Principal() string {
-	return "arn:aws:sts::" + PresignerAccount + ":assumed-role/storage-access-role-prod-" + p.Region + "/ecr-layer-download"
+	return "arn:" + awsname.PartitionOf(p.Region).ID + ":sts::" + PresignerAccount +
+		":assumed-role/storage-access-role-prod-" + p.Region + "/ecr-layer-download"
+}
+
+// roleARN is the role behind Principal, what aws:PrincipalArn holds.
+func (p *Presigner) roleARN() string {
+	return "arn:" + awsname.PartitionOf(p.Region).ID + ":iam::" + PresignerAccount + ":role/storage-access-role-prod-" + p.Region
 }
 
 func (p *Presigner) now() time.Time {
@@ -85,14 +93,14 @@ func (p *Presigner) URL(base *url.URL, style Style, registryID, dgst string) (st
 	if err := p.validate(); err != nil {
 		return "", err
 	}
-	key, err := ObjectKey(registryID, dgst)
+	key, err := awsname.LayerKey(registryID, dgst)
 	if err != nil {
 		return "", err
 	}
 	u := *base
 	u.Path = "/" + key
 	if style == PathStyle {
-		u.Path = "/" + BucketName(p.Region) + "/" + key
+		u.Path = "/" + awsname.StarportBucket(p.Region) + "/" + key
 	}
 	u.RawPath = ""
 	akid, secret, token := p.credentials()

@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/policyeval"
+	"github.com/ecrlink/ecrlink/reqinfo"
 	"github.com/minio/minio-go/v7/pkg/signer"
 )
 
@@ -38,29 +40,6 @@ func layer(s string) (string, []byte) {
 	return "sha256:" + hex.EncodeToString(sum[:]), []byte(s)
 }
 
-func TestObjectKeyRoundTrip(t *testing.T) {
-	t.Parallel()
-	d, _ := layer("x")
-	key, err := ObjectKey("111122223333", d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// ECR's shape: <4 hex>-<registryId>-<uuid>/<uuid> (ECR-FACTS §5).
-	if !keyPattern.MatchString(key) {
-		t.Fatalf("key %q is not ECR-shaped", key)
-	}
-	reg, got, ok := parseKey(key)
-	if !ok || reg != "111122223333" || got != d {
-		t.Fatalf("parseKey(%q) = %q %q %v", key, reg, got, ok)
-	}
-	if _, _, ok := parseKey("0000" + key[4:]); ok {
-		t.Fatal("a key with a forged prefix parsed")
-	}
-	if _, err := ObjectKey("111122223333", "sha512:abcd"); err == nil {
-		t.Fatal("non-sha256 digest got a key")
-	}
-}
-
 func testPresigner(now *time.Time) *Presigner {
 	return &Presigner{Region: "us-east-1", Key: []byte("0123456789abcdef0123"), Now: func() time.Time { return *now }}
 }
@@ -73,9 +52,9 @@ func TestSignatureAgreesWithMinIO(t *testing.T) {
 	p := testPresigner(&now)
 	akid, secret, token := p.credentials()
 	d, _ := layer("y")
-	key, _ := ObjectKey("111122223333", d)
+	key, _ := awsname.LayerKey("111122223333", d)
 	for _, u := range []string{
-		"http://127.0.0.1:5000/" + BucketName("us-east-1") + "/" + key,
+		"http://127.0.0.1:5000/" + awsname.StarportBucket("us-east-1") + "/" + key,
 		"https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/" + key,
 	} {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
@@ -146,6 +125,7 @@ func TestServe(t *testing.T) {
 	tests := []struct {
 		name, method, url, rangeHdr string
 		endpoint                    *policyeval.Policy
+		noCaller, noInfo            bool
 		status                      int
 		body                        string
 	}{
@@ -159,6 +139,8 @@ func TestServe(t *testing.T) {
 		{name: "gateway policy for the customer's account only", method: "GET", url: u, endpoint: deny, status: 403,
 			body: `<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"},
 		{name: "default gateway policy", method: "GET", url: u, endpoint: policyeval.DefaultEndpointPolicy(), status: 200, body: string(data)},
+		{name: "no network decision", method: "GET", url: u, noCaller: true, status: 403, body: "<Code>AccessDenied</Code>"},
+		{name: "no request facts", method: "GET", url: u, noInfo: true, status: 500, body: "<Code>InternalError</Code>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,33 +149,30 @@ func TestServe(t *testing.T) {
 			if tc.rangeHdr != "" {
 				req.Header.Set("Range", tc.rangeHdr)
 			}
+			info := reqinfo.New(req)
+			info.Caller = &policyeval.Caller{}
 			if tc.endpoint != nil {
-				req = req.WithContext(policyeval.WithCaller(req.Context(), &policyeval.Caller{EndpointPolicies: []*policyeval.Policy{tc.endpoint}}))
+				info.Caller.EndpointPolicies = []*policyeval.Policy{tc.endpoint}
+			}
+			if tc.noCaller {
+				info.Caller = nil
+			}
+			var seen []reqinfo.Authorization
+			info.Observer = reqinfo.ObserverFunc(func(_ context.Context, _ *reqinfo.Info, a reqinfo.Authorization) { seen = append(seen, a) })
+			if !tc.noInfo {
+				req = req.WithContext(reqinfo.With(req.Context(), info))
 			}
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, req)
 			if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.body) {
 				t.Fatalf("got %d %.200s, want %d containing %.200q", rec.Code, rec.Body.String(), tc.status, tc.body)
 			}
+			if wantSeen := tc.status != 500 && !tc.noCaller && tc.method != "PUT"; wantSeen != (len(seen) == 1) {
+				t.Fatalf("observer saw %d decisions", len(seen))
+			}
 			if tc.status == 200 && rec.Header().Get("Content-Length") != fmt.Sprint(len(data)) {
 				t.Fatalf("Content-Length %q, want %d", rec.Header().Get("Content-Length"), len(data))
 			}
 		})
 	}
-}
-
-func FuzzParseKey(f *testing.F) {
-	d, _ := layer("f")
-	k, _ := ObjectKey("111122223333", d)
-	f.Add(k)
-	f.Add("0000-111122223333-x/y")
-	f.Fuzz(func(t *testing.T, key string) {
-		reg, dg, ok := parseKey(key)
-		if !ok {
-			return
-		}
-		if again, err := ObjectKey(reg, dg); err != nil || again != key {
-			t.Fatalf("parseKey(%q) does not round-trip: %q %v", key, again, err)
-		}
-	})
 }

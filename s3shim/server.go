@@ -9,7 +9,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/policyeval"
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // Server serves the starport bucket's objects: GET and HEAD of URLs minted
@@ -19,17 +21,21 @@ type Server struct {
 	Store     Store
 	// Logger receives internal errors; nil discards them.
 	Logger *slog.Logger
-	// Denied, if set, is told of every request s3shim refuses, with the
-	// full reason, for the journal (the client only sees S3's generic text).
-	Denied func(ctx context.Context, err *Error)
 
 	copyBufs sync.Pool // of *[copyBufSize]byte; see largeCopyWriter
+	identity struct {  // presignerPolicy of the Presigner's region, built once
+		once   sync.Once
+		policy *policyeval.Policy
+	}
 }
 
-// presignerPolicy is the identity policy of ECR's layer-download role: it
-// may read every starport bucket, so only endpoint policies can stop it.
-var presignerPolicy = policyeval.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
-	"Action":"s3:GetObject","Resource":"arn:aws:s3:::prod-*-starport-layer-bucket/*"}]}`, policyeval.KindIdentity)
+// presignerPolicy is the identity policy of ECR's layer-download role in
+// region's partition: it may read every starport bucket, so only endpoint
+// policies can stop it.
+func presignerPolicy(region string) *policyeval.Policy {
+	return policyeval.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	"Action":"s3:GetObject","Resource":"arn:`+awsname.PartitionOf(region).ID+`:s3:::prod-*-starport-layer-bucket/*"}]}`, policyeval.KindIdentity)
+}
 
 func (s *Server) log() *slog.Logger {
 	if s.Logger == nil {
@@ -42,21 +48,22 @@ func (s *Server) log() *slog.Logger {
 // the bucket in the host) requests alike.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := s.serve(w, r); err != nil {
-		var e *Error
-		if errors.As(err, &e) && s.Denied != nil {
-			s.Denied(r.Context(), e)
-		}
 		writeError(w, r, s.log(), err)
 	}
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
-	bucket := BucketName(s.Presigner.Region)
-	key := strings.TrimPrefix(r.URL.Path, "/")
-	if k, ok := strings.CutPrefix(key, bucket+"/"); ok {
-		key = k
-	} else if !strings.HasPrefix(strings.ToLower(r.Host), bucket+".") {
+	info, ok := reqinfo.From(r.Context())
+	if !ok || info.Class.Service != reqinfo.ServiceS3 {
+		return errNoRequestInfo
+	}
+	if info.Class.BucketRegion != s.Presigner.Region {
 		return &Error{Code: "NoSuchBucket", Message: "The specified bucket does not exist", Status: http.StatusNotFound}
+	}
+	bucket := awsname.StarportBucket(s.Presigner.Region)
+	key := strings.TrimPrefix(r.URL.Path, "/")
+	if info.Host.Kind != awsname.Starport { // path-style, in direct mode
+		key = strings.TrimPrefix(key, bucket+"/")
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return &Error{Code: "MethodNotAllowed", Message: msgMethodNotAllw, Status: http.StatusMethodNotAllowed}
@@ -64,10 +71,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Presigner.verify(r); err != nil {
 		return err
 	}
-	if err := s.authorize(r.Context(), bucket, key); err != nil {
+	if err := s.authorize(r.Context(), info, key); err != nil {
 		return err
 	}
-	_, dgst, ok := parseKey(key)
+	_, dgst, ok := awsname.ParseLayerKey(key)
 	if !ok {
 		return &Error{Code: "NoSuchKey", Message: msgNoSuchKey, Key: key, Status: http.StatusNotFound}
 	}
@@ -117,25 +124,39 @@ func (w *largeCopyWriter) ReadFrom(src io.Reader) (int64, error) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *largeCopyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// errNoRequestInfo is a request that reached s3shim without the facts
+// the emulator stamps on every request: a wiring fault, refused.
+var errNoRequestInfo = errors.New("s3shim: request carries no reqinfo.Info for the starport bucket")
+
 // authorize asks whether ECR's presigner may s3:GetObject the object
-// through the gateway endpoint the emulator says the request used.
-func (s *Server) authorize(ctx context.Context, bucket, key string) error {
-	c, ok := policyeval.CallerFrom(ctx)
-	if !ok || len(c.EndpointPolicies) == 0 {
-		return nil // not through a gateway endpoint: nothing bounds the request
-	}
+// through the gateway endpoint the network decided the request used. With
+// no network decision the request is denied; a decision of no endpoint
+// (over the internet) leaves nothing to bound it.
+func (s *Server) authorize(ctx context.Context, info *reqinfo.Info, key string) error {
+	p := s.Presigner
 	req := policyeval.Request{
-		Principal:       s.Presigner.Principal(),
+		Principal:       p.Principal(),
 		Action:          "s3:GetObject",
-		Resource:        "arn:aws:s3:::" + bucket + "/" + key,
+		Resource:        awsname.StarportObjectARN(p.Region, key),
 		ResourceAccount: PresignerAccount,
-		Context:         c.Context.Clone(),
 	}
-	req.Context.Set("aws:PrincipalArn", "arn:aws:iam::"+PresignerAccount+":role/storage-access-role-prod-"+s.Presigner.Region)
+	info.SetResource(req.Resource)
+	if info.Caller == nil {
+		s.log().Error("s3shim: request without a network decision denied", "resource", req.Resource)
+		return accessDenied("no network path was decided for the request")
+	}
+	req.Context = info.Caller.Context.Clone()
+	req.Context.Set("aws:PrincipalArn", p.roleARN())
 	req.Context.Set("aws:PrincipalAccount", PresignerAccount)
-	d := policyeval.Evaluate(&req, &policyeval.Set{Identity: []*policyeval.Policy{presignerPolicy}, Endpoint: c.EndpointPolicies})
+	s.identity.once.Do(func() { s.identity.policy = presignerPolicy(p.Region) })
+	d := policyeval.Evaluate(&req, &policyeval.Set{Identity: []*policyeval.Policy{s.identity.policy}, Endpoint: info.Caller.EndpointPolicies})
+	a := reqinfo.Authorization{Principal: req.Principal, Action: req.Action, Resource: req.Resource, Decision: d}
 	if !d.Allowed() {
-		return accessDenied(d.Message(&req))
+		a.Message = d.Message(&req)
+	}
+	reqinfo.Report(ctx, a)
+	if !d.Allowed() {
+		return accessDenied(a.Message)
 	}
 	return nil
 }
