@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecrlink/ecrlink/policyeval"
+
 	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/reqinfo"
 	"github.com/ecrlink/ecrlink/s3shim"
@@ -69,15 +71,18 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Registry.Logger == nil {
 		cfg.Registry.Logger = cfg.Logger
 	}
-	layers := &layerLocator{}
+	// The presigner places layer downloads for the registry and verifies
+	// them for the bucket; its key derives from the registry's, so it is
+	// completed once the registry exists, before anything is served.
+	presigner := &s3shim.Presigner{}
 	if cfg.Registry.Layers == nil {
-		cfg.Registry.Layers = layers
+		cfg.Registry.Layers = presigner
 	}
 	svc, err := registry.New(ctx, cfg.Registry)
 	if err != nil {
 		return nil, err
 	}
-	layers.presigner = &s3shim.Presigner{Region: svc.Region(), Key: svc.DeriveKey("starport presigner"), Now: cfg.Registry.Now}
+	presigner.Region, presigner.Key, presigner.Now = svc.Region(), svc.DeriveKey("starport presigner"), cfg.Registry.Now
 	ln := cfg.Listener
 	if ln == nil {
 		addr := cfg.Addr
@@ -90,7 +95,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, world: newDefaultWorld(), svc: svc, ln: ln, done: make(chan error, 1),
-		s3: &s3shim.Server{Presigner: layers.presigner, Store: layerStore(svc), Logger: cfg.Logger}}
+		s3: &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Logger: cfg.Logger}}
 	s.http = &http.Server{
 		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler()),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -163,9 +168,48 @@ func layerStore(svc *registry.Service) s3shim.Store {
 	if client, bucket, root, ok := svc.MinIO(); ok {
 		return &s3shim.MinIOStore{Client: client, Bucket: bucket, RootDirectory: root}
 	}
-	return embeddedStore{svc}
+	return svc.Blobs()
 }
 
 func notFound(w http.ResponseWriter, _ *http.Request) {
 	http.Error(w, "ecrlink: nothing is served here; use POST / with X-Amz-Target for the ECR API, or /v2/ for the registry", http.StatusNotFound)
+}
+
+// defaultWorld is the network without a scenario: a VPC in which every
+// endpoint ECR needs is present, with private DNS and AWS's default
+// full-access policy, so every request goes through its service's endpoint
+// and nothing it asks is bounded. The ids are fixed, so policies can name
+// them.
+type defaultWorld struct {
+	policy *policyeval.Policy
+}
+
+// The default world's VPC and endpoints, by service.
+const defaultVPC = "vpc-0ec71100000000000"
+
+var defaultEndpoints = map[string]string{
+	reqinfo.ServiceDkr:  "vpce-0ec71100000000d0c",
+	reqinfo.ServiceAPI:  "vpce-0ec711000000000a1",
+	reqinfo.ServiceS3:   "vpce-0ec71100000000053",
+	reqinfo.ServiceLogs: "vpce-0ec7110000000010c",
+}
+
+func newDefaultWorld() defaultWorld {
+	return defaultWorld{policy: policyeval.DefaultEndpointPolicy()}
+}
+
+// caller is what the default world decides for a request to service: it
+// came through that service's endpoint, from the client's address.
+func (w defaultWorld) caller(service string, r *http.Request) *policyeval.Caller {
+	id, ok := defaultEndpoints[service]
+	if !ok {
+		return nil // nothing is served: no path to decide
+	}
+	c := &policyeval.Caller{VPCEndpointID: id, EndpointPolicies: []*policyeval.Policy{w.policy}}
+	c.Context.Set("aws:SourceVpce", id)
+	c.Context.Set("aws:SourceVpc", defaultVPC)
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		c.Context.Set("aws:VpcSourceIp", ip)
+	}
+	return c
 }

@@ -169,18 +169,3 @@ func getDownloadURLForLayer(ctx context.Context, s *Service, body []byte) (any, 
 	}
 	return map[string]string{"downloadUrl": u, "layerDigest": d.String()}, nil
 }
-
-// layerURL is where a client downloads a layer: the presigned starport URL
-// the registry's blob GET redirects to (ECR-FACTS §5), or, without a
-// LayerLocator, the registry's own blob URL on the host the client used.
-// A locator that fails is a server error, never a fallback.
-func (s *Service) layerURL(ctx context.Context, repository string, d digest.Digest) (string, error) {
-	if s.cfg.Layers != nil {
-		u, err := s.cfg.Layers.LayerURL(ctx, s.cfg.Account, d.String())
-		if err != nil {
-			return "", fmt.Errorf("placing layer %s: %w", d, err)
-		}
-		return u, nil
-	}
-	return s.registryURL(ctx).String() + "/v2/" + repository + "/blobs/" + d.String(), nil
-}

@@ -56,10 +56,10 @@ func blobDataPath(d digest.Digest) string {
 	return "/docker/registry/v2/blobs/" + d.Algorithm().String() + "/" + d.Encoded()[:2] + "/" + d.Encoded() + "/data"
 }
 
-// StatBlob returns the size and modification time of a blob in the
+// statBlob returns the size and modification time of a blob in the
 // registry's storage; fs.ErrNotExist (wrapped) when absent. It is the
 // embedded store behind the starport bucket.
-func (s *Service) StatBlob(ctx context.Context, dgst string) (int64, time.Time, error) {
+func (s *Service) statBlob(ctx context.Context, dgst string) (int64, time.Time, error) {
 	d, err := digest.Parse(dgst)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
@@ -74,8 +74,8 @@ func (s *Service) StatBlob(ctx context.Context, dgst string) (int64, time.Time, 
 	return fi.Size(), fi.ModTime(), nil
 }
 
-// OpenBlob returns a blob's bytes from offset on.
-func (s *Service) OpenBlob(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error) {
+// openBlob returns a blob's bytes from offset on.
+func (s *Service) openBlob(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error) {
 	d, err := digest.Parse(dgst)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
@@ -85,4 +85,37 @@ func (s *Service) OpenBlob(ctx context.Context, dgst string, offset int64) (io.R
 		return nil, fmt.Errorf("%s: %w", dgst, fs.ErrNotExist)
 	}
 	return rc, err
+}
+
+// Blobs reads layers from the Service's own storage by digest, for the
+// starport bucket (s3shim.Store); a layer it does not hold is an error
+// satisfying errors.Is(err, fs.ErrNotExist).
+type Blobs struct{ s *Service }
+
+// Blobs returns the Service's blob reader.
+func (s *Service) Blobs() Blobs { return Blobs{s} }
+
+// Stat returns the size and modification time of the blob dgst.
+func (b Blobs) Stat(ctx context.Context, dgst string) (int64, time.Time, error) {
+	return b.s.statBlob(ctx, dgst)
+}
+
+// Open returns the blob dgst from offset on.
+func (b Blobs) Open(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error) {
+	return b.s.openBlob(ctx, dgst, offset)
+}
+
+// layerURL is where a client downloads a layer: the presigned starport URL
+// the registry's blob GET redirects to (ECR-FACTS §5), or, without a
+// LayerLocator, the registry's own blob URL on the host the client used.
+// A locator that fails is a server error, never a fallback.
+func (s *Service) layerURL(ctx context.Context, repository string, d digest.Digest) (string, error) {
+	if s.cfg.Layers != nil {
+		u, err := s.cfg.Layers.LayerURL(ctx, s.cfg.Account, d.String())
+		if err != nil {
+			return "", fmt.Errorf("placing layer %s: %w", d, err)
+		}
+		return u, nil
+	}
+	return s.registryURL(ctx).String() + "/v2/" + repository + "/blobs/" + d.String(), nil
 }

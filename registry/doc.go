@@ -8,8 +8,10 @@
 // carry ECR's codes and texts, and every registry request is mapped to the
 // IAM action ECR checks for it (ECR-FACTS §4).
 //
-// registry knows nothing about VPCs or hostnames. The emulator decides how a
-// request reached it and passes that down as an [Origin] in the request
-// context. registry may import policyeval, distribution and minio-go; it must
-// never import emulator or cmd.
+// registry knows nothing about VPCs. The emulator decides once how a request
+// reached it and passes that down as a reqinfo.Info in the request context:
+// the parsed host, the request's classification, and the caller facts the
+// network decided. A request without them is refused, and one without a
+// caller is denied. registry may import policyeval, awsname, reqinfo,
+// distribution and minio-go; it must never import emulator, s3shim or cmd.
 package registry

@@ -10,8 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
 // tokenLifetime is ECR's: "The authorization token is valid for 12 hours."
@@ -123,4 +126,53 @@ func (t *tokenIssuer) verify(password string) (*tokenPayload, error) {
 		return nil, errTokenExpired
 	}
 	return &tp, nil
+}
+
+var errNoCredentials = errors.New("no credentials")
+
+// Registry authentication texts (ECR-FACTS F3; the others have no AWS
+// capture and say plainly what is wrong).
+const (
+	msgTokenExpired = "Your authorization token has expired. Reauthenticate and try again."
+	msgTokenInvalid = "Your authorization token is invalid."
+	msgTokenRegion  = "Your authorization token is not valid in this region. Reauthenticate with a token for this region."
+)
+
+// authenticate returns the principal behind the request's Basic
+// credentials: ECR's authorizationToken decoded to AWS:password.
+func (s *Service) authenticate(r *http.Request) (string, error) {
+	if r.Header.Get("Authorization") == "" {
+		return "", errNoCredentials
+	}
+	user, password, ok := r.BasicAuth()
+	if !ok || user != "AWS" {
+		// A malformed credential is a 400 (ECR-FACTS F4).
+		return "", regErr(http.StatusBadRequest, "DENIED", msgTokenInvalid)
+	}
+	tp, err := s.tokens.verify(password)
+	switch {
+	case errors.Is(err, errTokenExpired):
+		return "", regErr(http.StatusForbidden, "DENIED", msgTokenExpired)
+	case err != nil:
+		return "", regErr(http.StatusBadRequest, "DENIED", msgTokenInvalid)
+	case tp.Region != s.cfg.Region || tp.Account != s.cfg.Account:
+		// Tokens are region-bound (ECR-FACTS §3).
+		return "", regErr(http.StatusForbidden, "DENIED", msgTokenRegion)
+	}
+	return tp.Principal, nil
+}
+
+// challenge answers an unauthenticated request as ECR does (ECR-FACTS §3).
+func challenge(w http.ResponseWriter, registryHost string) {
+	h := w.Header()
+	h.Set("Docker-Distribution-Api-Version", "registry/2.0")
+	h.Set("Www-Authenticate", `Basic realm="https://`+registryHost+`/",service="ecr.amazonaws.com"`)
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = w.Write([]byte("Not Authorized\n"))
+}
+
+// rootPrincipal is the account root ARN of the Service's account.
+func (s *Service) rootPrincipal() string {
+	return awsname.RootARN(s.cfg.Region, s.cfg.Account)
 }

@@ -72,6 +72,18 @@ func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 	return s.dispatchV2(w, r, rt, meta)
 }
 
+// serveApp lets distribution answer, its errors rewritten into ECR's. An
+// upload's form is fixed here, after startUpload has taken out what it
+// refused, so distribution reads exactly what ecrlink checked.
+func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+	if rt.Kind == reqinfo.RouteUpload {
+		queryOnlyForm(r)
+	}
+	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
+	s.app.ServeHTTP(rw, r)
+	return rw.finish()
+}
+
 func nameUnknown(name, registryID string) *RegistryError {
 	return regErr(http.StatusNotFound, "NAME_UNKNOWN",
 		"The repository with name '%s' does not exist in the registry with id '%s'", name, registryID)

@@ -128,15 +128,3 @@ func (s *Service) dropOrphanUpload(ctx context.Context, name, id string) {
 		s.cfg.Logger.Warn("registry: removing an orphaned upload", "repository", name, "upload", id, "err", err)
 	}
 }
-
-// serveApp lets distribution answer, its errors rewritten into ECR's. An
-// upload's form is fixed here, after startUpload has taken out what it
-// refused, so distribution reads exactly what ecrlink checked.
-func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
-	if rt.Kind == reqinfo.RouteUpload {
-		queryOnlyForm(r)
-	}
-	rw := &ecrErrorWriter{ResponseWriter: w, rt: rt, method: r.Method}
-	s.app.ServeHTTP(rw, r)
-	return rw.finish()
-}

@@ -8,6 +8,17 @@ import (
 	"github.com/ecrlink/ecrlink/awsname"
 )
 
+// New computes the Info of r: the host parsed once and the request
+// classified by it. Caller and Observer are the emulator's to set.
+func New(r *http.Request) *Info {
+	info := &Info{Host: awsname.ParseHost(r.Host), RawHost: r.Host, Scheme: "http"}
+	if r.TLS != nil {
+		info.Scheme = "https"
+	}
+	info.Class = Classify(info.Host, r)
+	return info
+}
+
 // Step is where in a pull or push a request belongs, as the journal and
 // `ecrlink explain` name it (DESIGN.md "The journal record").
 type Step string

@@ -2,7 +2,6 @@ package reqinfo
 
 import (
 	"context"
-	"net/http"
 	"sync"
 
 	"github.com/ecrlink/ecrlink/awsname"
@@ -28,17 +27,6 @@ type Info struct {
 
 	mu       sync.Mutex
 	resource string
-}
-
-// New computes the Info of r: the host parsed once and the request
-// classified by it. Caller and Observer are the emulator's to set.
-func New(r *http.Request) *Info {
-	info := &Info{Host: awsname.ParseHost(r.Host), RawHost: r.Host, Scheme: "http"}
-	if r.TLS != nil {
-		info.Scheme = "https"
-	}
-	info.Class = Classify(info.Host, r)
-	return info
 }
 
 type infoKey struct{}

@@ -1,6 +1,7 @@
 package s3shim
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/reqinfo"
 
 	"github.com/ecrlink/ecrlink/awsname"
 )
@@ -218,4 +221,20 @@ func (p *Presigner) verify(r *http.Request) error {
 			ServerTime: p.now().UTC().Format(time.RFC3339)}
 	}
 	return nil
+}
+
+// LayerURL places a layer download on the starport bucket for the client
+// of the request in ctx, so that following the redirect always works:
+// virtual-hosted on the bucket's AWS name when the client came by AWS
+// names, path-style on the same listener in direct mode. It makes the
+// Presigner the registry's layer locator.
+func (p *Presigner) LayerURL(ctx context.Context, registryID, dgst string) (string, error) {
+	info, ok := reqinfo.From(ctx)
+	if !ok {
+		return "", errors.New("s3shim: no request facts to place the layer URL")
+	}
+	if info.Direct() {
+		return p.URL(&url.URL{Scheme: info.Scheme, Host: info.RawHost}, PathStyle, registryID, dgst)
+	}
+	return p.URL(&url.URL{Scheme: info.Scheme, Host: info.Host.StarportFor().String()}, VirtualHosted, registryID, dgst)
 }

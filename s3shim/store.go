@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -20,8 +21,9 @@ type Store interface {
 	Open(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error)
 }
 
-// ErrNotFound is what a Store returns for a layer it does not hold.
-var ErrNotFound = errors.New("layer not found")
+// ErrNotFound is what a Store returns for a layer it does not hold. It is
+// fs.ErrNotExist, so that a store over a file system needs no translation.
+var ErrNotFound = fs.ErrNotExist
 
 // BlobPath is where distribution keeps a blob's bytes under its root
 // directory; MinIO objects and the embedded store share the layout.
