@@ -165,7 +165,7 @@ func TestHostIsParsedOnlyByReqinfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(callers) != 1 || callers[0] != "../reqinfo/info.go" {
-		t.Fatalf("ParseHost is called from %v, want only ../reqinfo/info.go", callers)
+	if len(callers) != 1 || callers[0] != "../reqinfo/classify.go" {
+		t.Fatalf("ParseHost is called from %v, want only ../reqinfo/classify.go", callers)
 	}
 }
