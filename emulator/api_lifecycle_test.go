@@ -13,7 +13,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
@@ -151,9 +150,9 @@ func lcPush(t *testing.T, inst *ecrlinktest.Instance, repo, tag string) string {
 func TestLifecyclePolicyPreview(t *testing.T) {
 	t.Parallel()
 	// Three days from now, every image pushed by the test is three days old.
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{
+	inst := ecrlinktest.Start(t, emulator.Config{
 		Now: func() time.Time { return time.Now().Add(72 * time.Hour) },
-	}})
+	})
 	inst.CreateRepository("lc/app")
 	client := inst.ECR()
 	repo := aws.String("lc/app")

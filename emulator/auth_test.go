@@ -17,7 +17,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/random"
@@ -75,7 +74,7 @@ func TestRegistryCredentials(t *testing.T) {
 	var now atomic.Int64
 	now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Now: clock}})
+	inst := ecrlinktest.Start(t, emulator.Config{Now: clock})
 	password := inst.Auth().(*authn.Basic).Password
 	tests := []struct {
 		name     string
@@ -117,7 +116,7 @@ func tamper(password string) string {
 // client's port, and pushing through that name works.
 func TestAWSHostnames(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Account: "111122223333"}})
+	inst := ecrlinktest.Start(t, emulator.Config{Account: "111122223333"})
 	_, port, _ := strings.Cut(inst.Host(), ":")
 	cfg := inst.AWSConfig()
 	cfg.HTTPClient = inst.HTTPClient()
@@ -164,9 +163,9 @@ func TestAWSHostnames(t *testing.T) {
 func TestSigV4(t *testing.T) {
 	t.Parallel()
 	const principal = "arn:aws:iam::000000000000:user/ci"
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Identities: []registry.Identity{
+	inst := ecrlinktest.Start(t, emulator.Config{Identities: []emulator.Identity{
 		{AccessKeyID: "AKIAKNOWN", SecretAccessKey: "right", Principal: principal,
-			Policies: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`}}}}})
+			Policies: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}`}}}})
 	tests := []struct {
 		name, key, secret, region string
 		anonymous                 bool

@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 )
 
 // apiResult is one raw ECR API answer.
@@ -70,8 +69,8 @@ func TestAuthorizationFollowsTheInputShape(t *testing.T) {
 		digest    = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
 		lifecycle = `{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}`
 	)
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Identities: []registry.Identity{
-		{AccessKeyID: "AKIADEV", SecretAccessKey: "devsecret", Principal: dev, Policies: []string{allowAll}}}}})
+	inst := ecrlinktest.Start(t, emulator.Config{Identities: []emulator.Identity{
+		{AccessKeyID: "AKIADEV", SecretAccessKey: "devsecret", Principal: dev, Policies: []string{allowAll}}}})
 	inst.CreateRepository("app")
 	inst.CreateRepository("locked")
 	ctx := context.Background()

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -30,10 +29,10 @@ const (
 // identity policies, and checks AWS's AccessDenied texts on both wires.
 func TestPoliciesDecideEveryRequest(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Identities: []registry.Identity{
+	inst := ecrlinktest.Start(t, emulator.Config{Identities: []emulator.Identity{
 		{AccessKeyID: "AKIAPULLER", Principal: puller, Policies: []string{pullOnly}},
 		{AccessKeyID: "AKIANOBODY", Principal: nobody},
-	}}})
+	}})
 	inst.CreateRepository("app")
 	img, _ := random.Image(512, 1)
 	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -45,7 +44,7 @@ func benchPush(b *testing.B, img v1.Image, dataDir string) {
 	i := 0
 	for b.Loop() {
 		b.StopTimer()
-		srv, err := emulator.Start(context.Background(), emulator.Config{Registry: registry.Config{DataDir: dataDir}})
+		srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: dataDir})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -26,7 +26,6 @@ import (
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/s3shim"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -65,7 +64,7 @@ func BenchmarkPullViaStarport1GiB(b *testing.B) {
 	}
 	const bucket = "bench"
 	m := ecrlinktest.StartMinIO(b)
-	inst := ecrlinktest.Start(b, emulator.Config{Registry: registry.Config{S3: m.S3Config(bucket)}})
+	inst := ecrlinktest.Start(b, emulator.Config{S3: m.S3Config(bucket)})
 	inst.CreateRepository(bigRepo)
 	img := bigImage(b)
 	if err := remote.Write(inst.Ref(bigRepo+":"+bigTag), img, inst.Remote()...); err != nil {
@@ -234,7 +233,7 @@ func pullConcurrently(base, auth string, n int) (int64, int64, error) {
 // redirects, counting those to a presigned URL on the layer bucket.
 func redirectCountingClient() (*http.Client, *atomic.Int64) {
 	var n atomic.Int64
-	bucket := "/" + awsname.StarportBucket(registry.DefaultRegion) + "/"
+	bucket := "/" + awsname.StarportBucket(emulator.DefaultRegion) + "/"
 	return &http.Client{
 		Transport: http.DefaultTransport.(*http.Transport).Clone(),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

@@ -21,7 +21,6 @@ import (
 	"github.com/distribution/distribution/v3/registry/handlers"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -51,7 +50,7 @@ func benchStartup(b *testing.B, dataDir string) {
 	n := 0
 	for b.Loop() {
 		t0 := time.Now()
-		srv, err := emulator.Start(context.Background(), emulator.Config{Registry: registry.Config{DataDir: dataDir}})
+		srv, err := emulator.Start(context.Background(), emulator.Config{DataDir: dataDir})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -162,7 +161,7 @@ func BenchmarkPull256MiB(b *testing.B) {
 		b.Skip("pushes 256 MiB; skipped with -short")
 	}
 	dataDir := b.TempDir()
-	inst := ecrlinktest.Start(b, emulator.Config{Registry: registry.Config{DataDir: dataDir}})
+	inst := ecrlinktest.Start(b, emulator.Config{DataDir: dataDir})
 	inst.CreateRepository("bench/app")
 	img := randomImage(b)
 	if err := remote.Write(inst.Ref("bench/app:v1"), img, inst.Remote()...); err != nil {

@@ -18,7 +18,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 )
 
 const (
@@ -56,8 +55,8 @@ func sendAPIHeaders(t *testing.T, inst *ecrlinktest.Instance, op string, size in
 // byte of the body. (ecrlink used to read up to 28 MiB first.)
 func TestAPIRefusesBeforeReadingTheBody(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Identities: []registry.Identity{
-		{AccessKeyID: "AKIAKNOWN", SecretAccessKey: "right", Principal: "arn:aws:iam::000000000000:user/ci"}}}})
+	inst := ecrlinktest.Start(t, emulator.Config{Identities: []emulator.Identity{
+		{AccessKeyID: "AKIAKNOWN", SecretAccessKey: "right", Principal: "arn:aws:iam::000000000000:user/ci"}}})
 	const size = 27 << 20
 	now := time.Now().UTC()
 	known := "AWS4-HMAC-SHA256 Credential=AKIAKNOWN/" + now.Format("20060102") + "/us-east-1/ecr/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
@@ -172,7 +171,7 @@ func samplePeakHeap(stop <-chan struct{}) uint64 {
 func TestAPIBodiesShareOneBudget(t *testing.T) {
 	t.Parallel()
 	const budget = 1 << 20
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{MaxAPIBodyMemory: budget}})
+	inst := ecrlinktest.Start(t, emulator.Config{MaxAPIBodyMemory: budget})
 	hog := sendAPIHeaders(t, inst, "UploadLayerPart", budget, "Authorization", anyKeyAuth)
 	start := `{"repositoryName":"app","layerPartBlob":"`
 	if _, err := io.WriteString(hog, start+strings.Repeat("A", budget-1-len(start))); err != nil {
@@ -210,7 +209,7 @@ func TestAPIBodiesShareOneBudget(t *testing.T) {
 func TestSlowBodiesHoldOnlyWhatTheySent(t *testing.T) {
 	t.Parallel()
 	const budget, hogs = 4 << 20, 4
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{MaxAPIBodyMemory: budget}})
+	inst := ecrlinktest.Start(t, emulator.Config{MaxAPIBodyMemory: budget})
 	conns := make([]net.Conn, hogs)
 	for i := range conns {
 		conns[i] = sendAPIHeaders(t, inst, "UploadLayerPart", budget, "Authorization", anyKeyAuth)

@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -197,17 +196,17 @@ func pullAll(t *testing.T, ref string, want v1.Image, opts ...remote.Option) {
 func TestConcurrentPushesAndPulls(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  func(t *testing.T) registry.Config
+		cfg  func(t *testing.T) emulator.Config
 	}{
-		{"file", func(t *testing.T) registry.Config { return registry.Config{DataDir: t.TempDir()} }},
-		{"minio", func(t *testing.T) registry.Config {
-			return registry.Config{S3: ecrlinktest.StartMinIO(t).S3Config("concurrent")}
+		{"file", func(t *testing.T) emulator.Config { return emulator.Config{DataDir: t.TempDir()} }},
+		{"minio", func(t *testing.T) emulator.Config {
+			return emulator.Config{S3: ecrlinktest.StartMinIO(t).S3Config("concurrent")}
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			inst := ecrlinktest.Start(t, emulator.Config{Registry: tc.cfg(t)})
+			inst := ecrlinktest.Start(t, tc.cfg(t))
 			inst.CreateRepository("busy")
 			opts := inst.Remote()
 			shared, _ := random.Image(4096, 2)

@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	godigest "github.com/opencontainers/go-digest"
@@ -62,7 +61,7 @@ func TestSlowManifestPutAcrossDelete(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}})
+			inst := ecrlinktest.Start(t, emulator.Config{DataDir: t.TempDir()})
 			inst.CreateRepository("slow")
 			img := pushImage(t, inst, "slow", "v0")
 			mt, err := img.MediaType()
@@ -175,7 +174,7 @@ func TestSlowUploadCompleteAcrossDelete(t *testing.T) {
 func TestSlowPatchAcrossDeleteLeavesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{DataDir: dir}})
+	inst := ecrlinktest.Start(t, emulator.Config{DataDir: dir})
 	inst.CreateRepository("slow")
 	u := newUploader(t, inst)
 	loc := u.start("slow")

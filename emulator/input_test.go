@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	godigest "github.com/opencontainers/go-digest"
 )
@@ -21,7 +20,7 @@ import (
 // storageModes starts ecrlink on each kind of storage: client input must
 // meet the same limits in all of them. MinIO is skipped without a binary.
 var storageModes = append(localModes[:len(localModes):len(localModes)], storageMode{"minio", func(t *testing.T) emulator.Config {
-	return emulator.Config{Registry: registry.Config{S3: ecrlinktest.StartMinIO(t).S3Config("input")}}
+	return emulator.Config{S3: ecrlinktest.StartMinIO(t).S3Config("input")}
 }})
 
 // storageMode is a kind of storage, as the configuration that serves from it.
@@ -37,7 +36,7 @@ func (m storageMode) start(t *testing.T) *ecrlinktest.Instance { return ecrlinkt
 var localModes = []storageMode{
 	{"in memory", func(*testing.T) emulator.Config { return emulator.Config{} }},
 	{"data directory", func(t *testing.T) emulator.Config {
-		return emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}}
+		return emulator.Config{DataDir: t.TempDir()}
 	}},
 }
 

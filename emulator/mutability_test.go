@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
@@ -22,7 +21,7 @@ import (
 func TestUnreadableTagRefusesThePush(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{DataDir: dir}})
+	inst := ecrlinktest.Start(t, emulator.Config{DataDir: dir})
 	c, ctx := inst.ECR(), context.Background()
 	if _, err := c.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("app"),
 		ImageTagMutability: types.ImageTagMutabilityImmutable}); err != nil {

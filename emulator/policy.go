@@ -12,6 +12,11 @@ import (
 // bound, which is far above any single policy's AWS limit.
 const maxPolicyInput = policyeval.MaxSimulateInput
 
+// PolicyError is a policy AWS would reject, with AWS's text and the
+// position of the fault (see policyeval.ValidationError); ValidatePolicy's
+// errors wrap one.
+type PolicyError = policyeval.ValidationError
+
 // InputError is bad input to the policy commands: unreadable, too large,
 // not the expected JSON, or a policy AWS would reject. The command line
 // tells it apart from a failure to write its output with errors.As.

@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/policyeval"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/reqinfo"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -72,7 +71,7 @@ func TestRequestFactsComputedOnce(t *testing.T) {
 	t.Parallel()
 	var computed atomic.Int64
 	obs := &observed{}
-	srv, err := Start(t.Context(), Config{Registry: registry.Config{Account: "111122223333"}, Observer: obs,
+	srv, err := Start(t.Context(), Config{Account: "111122223333", Observer: obs,
 		newInfo: func(r *http.Request) *reqinfo.Info { computed.Add(1); return reqinfo.New(r) }})
 	if err != nil {
 		t.Fatal(err)

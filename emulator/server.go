@@ -19,15 +19,46 @@ import (
 // DefaultAddr is where `ecrlink serve` listens unless told otherwise.
 const DefaultAddr = "127.0.0.1:5000"
 
+// DefaultAccount and DefaultRegion are what a zero Config serves.
+const (
+	DefaultAccount = registry.DefaultAccount
+	DefaultRegion  = registry.DefaultRegion
+)
+
+// S3Config says where an S3 server (MinIO) keeps everything: endpoint,
+// bucket, credentials and root prefix (see registry.S3Config).
+type S3Config = registry.S3Config
+
+// Identity is an access key and the principal it authenticates as, with
+// its identity policies and tags (see registry.Identity).
+type Identity = registry.Identity
+
 // Config configures a Server. The zero Config serves plain ECR for
-// registry.DefaultAccount in memory on a random 127.0.0.1 port.
+// DefaultAccount in DefaultRegion, in memory, on a random 127.0.0.1 port,
+// to any access key acting as the account root.
 type Config struct {
 	// Addr is the listen address; empty means "127.0.0.1:0".
 	Addr string
 	// Listener, if set, is used instead of listening on Addr.
 	Listener net.Listener
-	// Registry configures the ECR service (account, region, data directory).
-	Registry registry.Config
+	// Account is the 12-digit account served; empty means DefaultAccount.
+	Account string
+	// Region is the region served; empty means DefaultRegion.
+	Region string
+	// DataDir keeps images and metadata on disk; empty (and no S3) keeps
+	// everything in memory, lost on Shutdown.
+	DataDir string
+	// S3, if set, keeps everything in an S3 bucket instead of DataDir.
+	S3 *S3Config
+	// Identities maps access keys to principals; a key not listed acts as
+	// the account root without signature verification.
+	Identities []Identity
+	// MaxAPIBodyMemory bounds the ECR API request bodies in flight
+	// together; zero means registry.DefaultMaxAPIBodyMemory.
+	MaxAPIBodyMemory int64
+	// Now is the clock of tokens, presigned URLs and timestamps; nil means
+	// time.Now.
+	Now func() time.Time
 	// Logger receives operator logs; nil discards them.
 	Logger *slog.Logger
 	// IdleTimeout closes a keep-alive connection that has waited this long
@@ -68,21 +99,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withConnDefaults()
-	if cfg.Registry.Logger == nil {
-		cfg.Registry.Logger = cfg.Logger
-	}
 	// The presigner places layer downloads for the registry and verifies
 	// them for the bucket; its key derives from the registry's, so it is
 	// completed once the registry exists, before anything is served.
 	presigner := &s3shim.Presigner{}
-	if cfg.Registry.Layers == nil {
-		cfg.Registry.Layers = presigner
-	}
-	svc, err := registry.New(ctx, cfg.Registry)
+	svc, err := registry.New(ctx, cfg.registryConfig(presigner))
 	if err != nil {
 		return nil, err
 	}
-	presigner.Region, presigner.Key, presigner.Now = svc.Region(), svc.DeriveKey("starport presigner"), cfg.Registry.Now
+	presigner.Region, presigner.Key, presigner.Now = svc.Region(), svc.DeriveKey("starport presigner"), cfg.Now
 	ln := cfg.Listener
 	if ln == nil {
 		addr := cfg.Addr
@@ -105,6 +130,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
+}
+
+// registryConfig is the ECR service's part of the configuration.
+func (c Config) registryConfig(layers registry.LayerLocator) registry.Config {
+	return registry.Config{Account: c.Account, Region: c.Region, DataDir: c.DataDir, S3: c.S3,
+		Identities: c.Identities, MaxAPIBodyMemory: c.MaxAPIBodyMemory, Now: c.Now, Logger: c.Logger, Layers: layers}
 }
 
 // Addr returns the listener's address.

@@ -2,7 +2,6 @@ package emulator_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,10 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -44,7 +41,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // carries the registry credentials (ECR-FACTS §5).
 func TestPullFollowsRedirectToStarport(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Account: "111122223333"}})
+	inst := ecrlinktest.Start(t, emulator.Config{Account: "111122223333"})
 	inst.CreateRepository("app")
 	_, port, _ := strings.Cut(inst.Host(), ":")
 	rec := &recorder{next: inst.HTTPClient().Transport}
@@ -98,7 +95,7 @@ func TestStarportErrors(t *testing.T) {
 	var now atomic.Int64
 	now.Store(time.Now().Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Now: clock}})
+	inst := ecrlinktest.Start(t, emulator.Config{Now: clock})
 	layer, ld := pushLayer(t, inst)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, _ := http.NewRequest("GET", inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
@@ -183,33 +180,6 @@ func TestPathStyleBucketOnlyOnDirectAndStarportHosts(t *testing.T) {
 			t.Errorf("path-style layer URL on %s: %d %.120q; want the %s service's answer, not the bucket's",
 				host, resp.StatusCode, body, strings.SplitN(host, ".", 3)[1])
 		}
-	}
-}
-
-// failingLocator cannot place any layer, as a broken presigner would.
-type failingLocator struct{}
-
-func (failingLocator) LayerURL(context.Context, string, string) (string, error) {
-	return "", errors.New("presigner broken")
-}
-
-// TestFailedPresignServesNothing: when a layer URL cannot be presigned, the
-// blob GET and GetDownloadUrlForLayer fail as server errors; they used to
-// fall back to serving the bytes from the registry, around the layer
-// bucket and whatever decides access to it.
-func TestFailedPresignServesNothing(t *testing.T) {
-	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{Layers: failingLocator{}}})
-	_, ld := pushLayer(t, inst)
-	code, body := get(t, inst.URL()+"/v2/app/blobs/"+ld.String(), "Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
-	if code != http.StatusInternalServerError {
-		t.Errorf("blob GET with a broken presigner: %d %.80q, want 500", code, body)
-	}
-	_, err := inst.ECR().GetDownloadUrlForLayer(t.Context(), &ecr.GetDownloadUrlForLayerInput{
-		RepositoryName: aws.String("app"), LayerDigest: aws.String(ld.String())})
-	var se *types.ServerException
-	if !errors.As(err, &se) {
-		t.Errorf("GetDownloadUrlForLayer with a broken presigner: %v, want ServerException", err)
 	}
 }
 

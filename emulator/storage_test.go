@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -24,8 +23,8 @@ import (
 func TestTwoServersShareOneBucket(t *testing.T) {
 	t.Parallel()
 	m := ecrlinktest.StartMinIO(t)
-	a := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{S3: m.S3Config("shared")}})
-	b := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{S3: m.S3Config("shared")}})
+	a := ecrlinktest.Start(t, emulator.Config{S3: m.S3Config("shared")})
+	b := ecrlinktest.Start(t, emulator.Config{S3: m.S3Config("shared")})
 	a.CreateRepository("team/app")
 	img, _ := random.Image(2048, 2)
 	if err := remote.Write(a.Ref("team/app:v1"), img, a.Remote()...); err != nil {
@@ -72,7 +71,7 @@ func TestMinIOFailsFast(t *testing.T) {
 	nowhere.Endpoint = "http://127.0.0.1:1"
 	tests := []struct {
 		name string
-		cfg  *registry.S3Config
+		cfg  *emulator.S3Config
 		want string
 	}{
 		{"wrong credentials", wrongKey, "check --s3-access-key and --s3-secret-key"},
@@ -82,7 +81,7 @@ func TestMinIOFailsFast(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			_, err := emulator.Start(context.Background(), emulator.Config{Registry: registry.Config{S3: tc.cfg}})
+			_, err := emulator.Start(context.Background(), emulator.Config{S3: tc.cfg})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error saying %q", err, tc.want)
 			}
@@ -101,11 +100,11 @@ func TestInterruptedUploadIsInvisibleAndPurged(t *testing.T) {
 	for _, mode := range []string{"file", "minio"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			cfg := registry.Config{DataDir: t.TempDir()}
+			cfg := emulator.Config{DataDir: t.TempDir()}
 			if mode == "minio" {
-				cfg = registry.Config{S3: ecrlinktest.StartMinIO(t).S3Config("uploads")}
+				cfg = emulator.Config{S3: ecrlinktest.StartMinIO(t).S3Config("uploads")}
 			}
-			inst := ecrlinktest.Start(t, emulator.Config{Registry: cfg})
+			inst := ecrlinktest.Start(t, cfg)
 			inst.CreateRepository("app")
 			auth := basic("AWS", inst.Auth().(*authn.Basic).Password)
 			do := func(method, url string, body []byte) *http.Response {

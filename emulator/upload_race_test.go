@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
-	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	godigest "github.com/opencontainers/go-digest"
 )
@@ -248,7 +247,7 @@ func uploadID(loc string) string {
 func TestConcurrentCompletes(t *testing.T) {
 	t.Parallel()
 	const racers = 12
-	inst := ecrlinktest.Start(t, emulator.Config{Registry: registry.Config{DataDir: t.TempDir()}})
+	inst := ecrlinktest.Start(t, emulator.Config{DataDir: t.TempDir()})
 	inst.CreateRepository("race")
 	u := newUploader(t, inst)
 	content := strings.Repeat("layer bytes ", 1000)

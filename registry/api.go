@@ -20,7 +20,7 @@ type operation func(ctx context.Context, s *Service, body []byte) (any, error)
 // API returns the handler for the ECR JSON 1.1 API (POST / with X-Amz-Target).
 func (s *Service) API() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		out, err := s.serveAPI(w, r)
+		out, err := s.serveAPI(w, r.WithContext(s.withDistLog(r.Context())))
 		if err != nil {
 			writeAPIError(w, s.cfg.Logger, err)
 			return

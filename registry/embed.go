@@ -50,9 +50,24 @@ type captured struct {
 	driver storagedriver.StorageDriver
 }
 
-// routeLogrus sends distribution's logrus output to slog.Default at warning
-// level and above. distribution logs only through logrus' process-wide
-// standard logger, so this too happens once.
+// distribution logs only through logrus' process-wide standard logger,
+// so its output reaches each Service's own logger this way: the hook is
+// installed once and holds no state; each Service puts a *distLog in every
+// context distribution logs from (the one NewApp gets, for its background
+// work, and each request's) under the key distribution copies into every
+// log entry it makes without a logger of its own, "instance.id"
+// (internal/dcontext.getLogrusLogger). An entry that carries none is
+// dropped: never slog.Default.
+const distLogKey = "instance.id"
+
+// distLog is what a Service stamps under distLogKey.
+type distLog struct{ logger *slog.Logger }
+
+// withDistLog returns ctx carrying the Service's logger for distribution.
+func (s *Service) withDistLog(ctx context.Context) context.Context {
+	return context.WithValue(ctx, distLogKey, s.distLog) //nolint:staticcheck // distribution reads this string key
+}
+
 var routeLogrus = sync.OnceFunc(func() {
 	std := logrus.StandardLogger()
 	std.SetOutput(io.Discard)
@@ -67,6 +82,10 @@ func (slogHook) Levels() []logrus.Level {
 }
 
 func (slogHook) Fire(e *logrus.Entry) error {
+	dl, ok := e.Data[distLogKey].(*distLog)
+	if !ok {
+		return nil
+	}
 	level := slog.LevelWarn
 	if e.Level <= logrus.ErrorLevel {
 		level = slog.LevelError
@@ -78,12 +97,12 @@ func (slogHook) Fire(e *logrus.Entry) error {
 	}
 	attrs := make([]any, 0, 2*len(e.Data))
 	for k, v := range e.Data {
-		if k == "go.version" || k == "instance.id" || k == "service" {
+		if k == "go.version" || k == distLogKey || k == "service" {
 			continue
 		}
 		attrs = append(attrs, k, v)
 	}
-	slog.Default().Log(context.Background(), level, "distribution: "+e.Message, attrs...)
+	dl.logger.Log(context.Background(), level, "distribution: "+e.Message, attrs...)
 	return nil
 }
 
@@ -141,7 +160,7 @@ func newApp(ctx context.Context, s *Service, driver configuration.Storage, secre
 			app, c, err = nil, nil, fmt.Errorf("embedded registry: %v", r)
 		}
 	}()
-	app = handlers.NewApp(ctx, cfg)
+	app = handlers.NewApp(s.withDistLog(ctx), cfg)
 	if c.ns == nil || c.driver == nil {
 		return nil, nil, fmt.Errorf("embedded registry: storage was not captured")
 	}

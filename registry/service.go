@@ -35,6 +35,8 @@ type Service struct {
 	// policies caches compiled repository and registry policies.
 	identities atomic.Pointer[identityTable]
 	policies   policyCache
+	// distLog routes distribution's logs to cfg.Logger (embed.go).
+	distLog *distLog
 	// bodies is the budget of API request bodies in flight (api_body.go).
 	bodies *semaphore.Weighted
 
@@ -54,7 +56,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("registry config: %w", err)
 	}
-	s := &Service{cfg: cfg, bodies: semaphore.NewWeighted(cfg.MaxAPIBodyMemory)}
+	s := &Service{cfg: cfg, bodies: semaphore.NewWeighted(cfg.MaxAPIBodyMemory), distLog: &distLog{cfg.Logger}}
 	if err := s.SetIdentities(cfg.Identities); err != nil {
 		return nil, err
 	}

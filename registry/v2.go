@@ -14,7 +14,7 @@ import (
 // Registry returns the handler for the Docker Registry API (/v2/).
 func (s *Service) Registry() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.serveV2(w, r); err != nil {
+		if err := s.serveV2(w, r.WithContext(s.withDistLog(r.Context()))); err != nil {
 			writeRegistryError(w, s.cfg.Logger, err)
 		}
 	})

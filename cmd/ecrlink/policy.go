@@ -8,13 +8,12 @@ import (
 	"os"
 
 	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/policyeval"
 )
 
 const policyUsage = `usage:
   ecrlink policy simulate [FILE|-]
       Evaluate a request against identity, repository, registry and endpoint
-      policies (JSON, see policyeval.Simulate) and print the decision as JSON.
+      policies (JSON; see the README) and print the decision as JSON.
       Reads standard input when FILE is - or absent. Exit 0 whatever the
       decision, 2 on invalid input.
   ecrlink policy validate --type identity|repository|registry|endpoint|s3-gateway FILE|-
@@ -87,7 +86,7 @@ func runPolicyValidate(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	}
 	defer closeIn()
 	err = emulator.ValidatePolicy(*kind, in)
-	var ve *policyeval.ValidationError
+	var ve *emulator.PolicyError
 	if errors.As(err, &ve) {
 		// The compiler's form: FILE:LINE:COL: PATH: AWS's text (detail).
 		sep := ":"

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/registry"
 )
 
 // serveFlags are serve's settings; each flag has an ECRLINK_* variable,
@@ -24,7 +23,7 @@ type serveFlags struct {
 	account   string
 	region    string
 	logLevel  string
-	s3        registry.S3Config
+	s3        emulator.S3Config
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -34,8 +33,8 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.listen, "listen", env("ECRLINK_LISTEN", emulator.DefaultAddr), "listen address (ECRLINK_LISTEN)")
 	fs.StringVar(&f.dataDir, "data-dir", env("ECRLINK_DATA_DIR", defaultDataDir()), "where images and metadata are kept (ECRLINK_DATA_DIR)")
 	fs.BoolVar(&f.ephemeral, "ephemeral", env("ECRLINK_EPHEMERAL", "") == "true", "keep everything in memory (ECRLINK_EPHEMERAL=true)")
-	fs.StringVar(&f.account, "account", env("ECRLINK_ACCOUNT", registry.DefaultAccount), "12-digit account id served (ECRLINK_ACCOUNT)")
-	fs.StringVar(&f.region, "region", env("ECRLINK_REGION", registry.DefaultRegion), "AWS region served (ECRLINK_REGION)")
+	fs.StringVar(&f.account, "account", env("ECRLINK_ACCOUNT", emulator.DefaultAccount), "12-digit account id served (ECRLINK_ACCOUNT)")
+	fs.StringVar(&f.region, "region", env("ECRLINK_REGION", emulator.DefaultRegion), "AWS region served (ECRLINK_REGION)")
 	fs.StringVar(&f.s3.Endpoint, "s3-endpoint", env("ECRLINK_S3_ENDPOINT", ""), "store in this S3/MinIO server, e.g. http://127.0.0.1:9000, instead of --data-dir (ECRLINK_S3_ENDPOINT)")
 	fs.StringVar(&f.s3.Bucket, "s3-bucket", env("ECRLINK_S3_BUCKET", "ecrlink"), "bucket, created if missing (ECRLINK_S3_BUCKET)")
 	fs.StringVar(&f.s3.AccessKey, "s3-access-key", env("ECRLINK_S3_ACCESS_KEY", ""), "S3 access key (ECRLINK_S3_ACCESS_KEY)")
@@ -86,19 +85,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	slog.SetDefault(logger) // distribution's own logs arrive through slog.Default
-	cfg := emulator.Config{Addr: f.listen, Logger: logger,
-		Registry: registry.Config{Account: f.account, Region: f.region, DataDir: f.dataDir}}
+	cfg := emulator.Config{Addr: f.listen, Logger: logger, Account: f.account, Region: f.region, DataDir: f.dataDir}
 	where := f.dataDir
 	switch {
 	case f.ephemeral && f.s3.Endpoint != "":
 		fmt.Fprintln(stderr, "ecrlink serve: --ephemeral and --s3-endpoint are exclusive")
 		return 2
 	case f.ephemeral:
-		cfg.Registry.DataDir, where = "", "memory (--ephemeral)"
+		cfg.DataDir, where = "", "memory (--ephemeral)"
 	case f.s3.Endpoint != "":
 		s3 := f.s3
-		cfg.Registry.DataDir, cfg.Registry.S3 = "", &s3
+		cfg.DataDir, cfg.S3 = "", &s3
 		where = s3.Endpoint + "/" + s3.Bucket + "/" + s3.RootDirectory
 	}
 	srv, err := emulator.Start(ctx, cfg)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecrlink/ecrlink/registry"
+	"github.com/ecrlink/ecrlink/emulator"
 )
 
 // MinIOVersion is the MinIO server the tests run, installed by
@@ -28,8 +28,8 @@ type MinIO struct {
 }
 
 // S3Config returns a registry configuration for bucket on this server.
-func (m *MinIO) S3Config(bucket string) *registry.S3Config {
-	return &registry.S3Config{Endpoint: m.Endpoint, Bucket: bucket, AccessKey: m.AccessKey, SecretKey: m.SecretKey}
+func (m *MinIO) S3Config(bucket string) *emulator.S3Config {
+	return &emulator.S3Config{Endpoint: m.Endpoint, Bucket: bucket, AccessKey: m.AccessKey, SecretKey: m.SecretKey}
 }
 
 // minioBinary finds the server: $ECRLINK_MINIO, PATH, then $GOPATH/bin.
