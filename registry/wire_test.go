@@ -31,7 +31,7 @@ import (
 
 // stamped serves svc as the emulator does in direct mode, with the
 // request facts stamp decides: a caller, none, or no facts at all.
-func stamped(t *testing.T, svc *registry.Service, stamp func(*reqinfo.Info) *reqinfo.Info) *httptest.Server {
+func stamped(t testing.TB, svc *registry.Service, stamp func(*reqinfo.Info) *reqinfo.Info) *httptest.Server {
 	api, reg := svc.API(), svc.Registry()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if info := stamp(reqinfo.New(r)); info != nil {
@@ -49,6 +49,11 @@ func stamped(t *testing.T, svc *registry.Service, stamp func(*reqinfo.Info) *req
 
 // withCaller stamps a caller the network let through with nothing to bound it.
 func withCaller(i *reqinfo.Info) *reqinfo.Info { i.Caller = &policyeval.Caller{}; return i }
+
+// basic returns the Basic credential for a password, as docker sends it.
+func basic(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
 
 // basicAuth is the Basic credential docker builds from an ECR token.
 func basicAuth(t *testing.T, c *ecr.Client) (user, pass string) {

@@ -1,4 +1,4 @@
-package emulator_test
+package registry_test
 
 import (
 	"errors"
@@ -11,8 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/smithy-go"
-	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
 )
 
 // wantECRErr checks that err is the typed ECR exception of want (found with
@@ -41,7 +40,7 @@ func repoNotFoundErr(name, registry string) *types.RepositoryNotFoundException {
 
 func TestPutImageTagMutabilitySetting(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("settings/app")
 	client := inst.ECR()
 	filters := []types.ImageTagMutabilityExclusionFilter{{Filter: aws.String("latest*"), FilterType: types.ImageTagMutabilityExclusionFilterTypeWildcard}}
@@ -86,7 +85,7 @@ func TestPutImageTagMutabilitySetting(t *testing.T) {
 
 func TestPutImageScanningConfiguration(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("scan/app")
 	client := inst.ECR()
 	for _, on := range []bool{true, false} {
@@ -109,7 +108,7 @@ func TestPutImageScanningConfiguration(t *testing.T) {
 
 func TestResourceTags(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("tags/app")
 	client := inst.ECR()
 	arn := "arn:aws:ecr:us-east-1:000000000000:repository/tags/app"
@@ -152,7 +151,7 @@ func TestResourceTags(t *testing.T) {
 
 func TestResourceTagErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("tags/full")
 	client := inst.ECR()
 	const arn = "arn:aws:ecr:us-east-1:000000000000:repository/tags/full"
@@ -200,7 +199,7 @@ func TestResourceTagErrors(t *testing.T) {
 
 func TestDescribeRegistry(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	out, err := inst.ECR().DescribeRegistry(t.Context(), &ecr.DescribeRegistryInput{})
 	if err != nil {
 		t.Fatalf("DescribeRegistry: %v", err)

@@ -1,4 +1,4 @@
-package emulator_test
+package registry_test
 
 import (
 	"slices"
@@ -11,8 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/smithy-go"
-	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
@@ -47,7 +46,7 @@ func lifecycleInvalidErr(reason string) *types.InvalidParameterException {
 
 func TestLifecyclePolicy(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("lc/crud")
 	client := inst.ECR()
 	repo := aws.String("lc/crud")
@@ -81,7 +80,7 @@ func TestLifecyclePolicy(t *testing.T) {
 
 func TestPutLifecyclePolicyErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("lc/bad")
 	client := inst.ECR()
 	rule := func(sel string) string {
@@ -127,7 +126,7 @@ const previewPolicy = `{"rules": [
 
 // lcPush pushes a random image to repo, under tag if there is one and by
 // digest otherwise, and returns its digest.
-func lcPush(t *testing.T, inst *ecrlinktest.Instance, repo, tag string) string {
+func lcPush(t *testing.T, inst *instance, repo, tag string) string {
 	t.Helper()
 	img, err := random.Image(256, 1)
 	if err != nil {
@@ -150,7 +149,7 @@ func lcPush(t *testing.T, inst *ecrlinktest.Instance, repo, tag string) string {
 func TestLifecyclePolicyPreview(t *testing.T) {
 	t.Parallel()
 	// Three days from now, every image pushed by the test is three days old.
-	inst := ecrlinktest.Start(t, emulator.Config{
+	inst := start(t, registry.Config{
 		Now: func() time.Time { return time.Now().Add(72 * time.Hour) },
 	})
 	inst.CreateRepository("lc/app")
@@ -247,7 +246,7 @@ func previewDigests(results []types.LifecyclePolicyPreviewResult) []string {
 
 func TestLifecyclePolicyPreviewErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("lc/stored")
 	client := inst.ECR()
 	repo := aws.String("lc/stored")
@@ -303,7 +302,7 @@ func TestLifecyclePolicyPreviewErrors(t *testing.T) {
 // repository of the same name.
 func TestLifecyclePreviewOfRecreatedRepository(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("lc/again")
 	client := inst.ECR()
 	repo := aws.String("lc/again")

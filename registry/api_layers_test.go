@@ -1,4 +1,4 @@
-package emulator_test
+package registry_test
 
 import (
 	"bytes"
@@ -13,8 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -128,7 +127,7 @@ func pushThroughLayerAPI(t *testing.T, c *ecr.Client, repo string, img v1.Image,
 // each layer's download URL serves its bytes.
 func TestLayerAPIPushIsPullable(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("proxy/app")
 	c := inst.ECR()
 	img, err := random.Image(4096, 3)
@@ -163,7 +162,7 @@ func TestLayerAPIPushIsPullable(t *testing.T) {
 
 // followDownloadURL asks GetDownloadUrlForLayer and GETs the URL with the
 // registry credentials.
-func followDownloadURL(t *testing.T, inst *ecrlinktest.Instance, repo, digest string) []byte {
+func followDownloadURL(t *testing.T, inst *instance, repo, digest string) []byte {
 	t.Helper()
 	out, err := inst.ECR().GetDownloadUrlForLayer(context.Background(), &ecr.GetDownloadUrlForLayerInput{
 		RepositoryName: aws.String(repo), LayerDigest: aws.String(digest)})
@@ -176,7 +175,7 @@ func followDownloadURL(t *testing.T, inst *ecrlinktest.Instance, repo, digest st
 	req, _ := http.NewRequest(http.MethodGet, aws.ToString(out.DownloadUrl), nil)
 	cred, _ := inst.Auth().Authorization()
 	req.SetBasicAuth(cred.Username, cred.Password)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := inst.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +189,7 @@ func followDownloadURL(t *testing.T, inst *ecrlinktest.Instance, repo, digest st
 
 func TestLayerUploadInParts(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("parts")
 	c := inst.ECR()
 	data := randomBytes(t, 11<<20) // 5 MiB + 5 MiB + 1 MiB
@@ -208,7 +207,7 @@ func TestLayerUploadInParts(t *testing.T) {
 
 func TestUploadLayerPartErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("parts")
 	c := inst.ECR()
 	ctx := context.Background()
@@ -261,7 +260,7 @@ func TestUploadLayerPartErrors(t *testing.T) {
 
 func TestCompleteLayerUploadErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("complete")
 	c := inst.ECR()
 	ctx := context.Background()
@@ -333,7 +332,7 @@ func TestCompleteLayerUploadErrors(t *testing.T) {
 
 func TestBatchCheckLayerAvailability(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("check")
 	img, _ := random.Image(256, 1)
 	if err := remote.Write(inst.Ref("check:v1"), img, inst.Remote()...); err != nil {
@@ -392,7 +391,7 @@ func TestBatchCheckLayerAvailability(t *testing.T) {
 
 func TestGetDownloadURLForLayer(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("dl")
 	img, _ := random.Image(512, 1)
 	if err := remote.Write(inst.Ref("dl:v1"), img, inst.Remote()...); err != nil {

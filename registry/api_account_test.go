@@ -1,4 +1,4 @@
-package emulator_test
+package registry_test
 
 import (
 	"context"
@@ -9,8 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/smithy-go"
-	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -21,7 +20,7 @@ import (
 // mount request starts a plain upload (202).
 func TestBlobMountingFollowsTheAccountSetting(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("src")
 	inst.CreateRepository("dst")
 	img, _ := random.Image(256, 1)
@@ -34,7 +33,7 @@ func TestBlobMountingFollowsTheAccountSetting(t *testing.T) {
 	mount := func() int {
 		req, _ := http.NewRequest("POST", inst.URL()+"/v2/dst/blobs/uploads/?mount="+ld.String()+"&from=src", nil)
 		req.Header.Set("Authorization", auth)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := inst.srv.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

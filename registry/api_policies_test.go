@@ -1,4 +1,4 @@
-package emulator_test
+package registry_test
 
 import (
 	"strings"
@@ -8,8 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/smithy-go"
-	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
 )
 
 // publicPull is the set-repository-policy example of the AWS CLI
@@ -46,7 +45,7 @@ const (
 
 func TestRepositoryPolicy(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("pol/app")
 	client := inst.ECR()
 	repo := aws.String("pol/app")
@@ -80,7 +79,7 @@ func TestRepositoryPolicy(t *testing.T) {
 
 func TestSetRepositoryPolicyErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("pol/app")
 	// The lock-out case gets a repository of its own: once set, it denies
 	// the root too, as on AWS.
@@ -138,7 +137,7 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 
 func TestRegistryPolicy(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	client := inst.ECR()
 	notFound := &types.RegistryPolicyNotFoundException{Message: aws.String("Registry policy does not exist in the registry with id '000000000000'")}
 

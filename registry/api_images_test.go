@@ -1,4 +1,4 @@
-package emulator_test
+package registry_test
 
 import (
 	"context"
@@ -11,8 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
-	"github.com/ecrlink/ecrlink/emulator"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -21,7 +20,7 @@ import (
 
 // pushImage writes a random image through the registry API under each tag
 // (or by digest alone when there is none) and returns it.
-func pushImage(t *testing.T, inst *ecrlinktest.Instance, repo string, tags ...string) v1.Image {
+func pushImage(t *testing.T, inst *instance, repo string, tags ...string) v1.Image {
 	t.Helper()
 	img, err := random.Image(300, 2)
 	if err != nil {
@@ -80,7 +79,7 @@ func layerBytes(t *testing.T, img v1.Image) int64 {
 // BatchGetImage, DescribeImages and ListImages report.
 func TestRegistryPushIsVisibleThroughImageAPI(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("seen")
 	before := time.Now().Add(-2 * time.Second)
 	img := pushImage(t, inst, "seen", "v1", "v2")
@@ -151,7 +150,7 @@ func TestRegistryPushIsVisibleThroughImageAPI(t *testing.T) {
 
 func TestPutImage(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("put")
 	c, ctx := inst.ECR(), context.Background()
 	img := pushImage(t, inst, "put", "v1")
@@ -233,7 +232,7 @@ func TestPutImage(t *testing.T) {
 
 func TestPutImageTagMutability(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	c, ctx := inst.ECR(), context.Background()
 	for _, repo := range []struct {
 		name       string
@@ -290,7 +289,7 @@ func TestPutImageTagMutability(t *testing.T) {
 
 func TestBatchGetImage(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("get")
 	img := pushImage(t, inst, "get", "a", "b")
 	d := digestOf(t, img)
@@ -365,7 +364,7 @@ func TestBatchGetImage(t *testing.T) {
 // image, whatever the page size.
 func TestImagePagination(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("pages")
 	for i := range 4 {
 		pushImage(t, inst, "pages", "t"+string(rune('a'+i)), "u"+string(rune('a'+i)))
@@ -414,7 +413,7 @@ func TestImagePagination(t *testing.T) {
 
 func TestImageListErrors(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("main")
 	pushImage(t, inst, "main", "v1")
 	c, ctx := inst.ECR(), context.Background()
@@ -471,7 +470,7 @@ func TestImageListErrors(t *testing.T) {
 
 func TestBatchDeleteImage(t *testing.T) {
 	t.Parallel()
-	inst := ecrlinktest.Start(t, emulator.Config{})
+	inst := start(t, registry.Config{})
 	inst.CreateRepository("del")
 	c, ctx := inst.ECR(), context.Background()
 	img := pushImage(t, inst, "del", "a", "b", "c")

@@ -1,0 +1,98 @@
+package emulator_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/smithy-go"
+	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// pushImage writes a random image through the registry API under each tag
+// (or by digest alone when there is none) and returns it.
+func pushImage(t *testing.T, inst *ecrlinktest.Instance, repo string, tags ...string) v1.Image {
+	t.Helper()
+	img, err := random.Image(300, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	refs := []string{repo + "@" + d.String()}
+	if len(tags) > 0 {
+		refs = nil
+		for _, tag := range tags {
+			refs = append(refs, repo+":"+tag)
+		}
+	}
+	for _, r := range refs {
+		if err := remote.Write(inst.Ref(r), img, inst.Remote()...); err != nil {
+			t.Fatalf("push %s: %v", r, err)
+		}
+	}
+	return img
+}
+
+func digestOf(t *testing.T, img interface{ Digest() (v1.Hash, error) }) string {
+	t.Helper()
+	d, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.String()
+}
+
+func rawManifest(t *testing.T, img interface{ RawManifest() ([]byte, error) }) string {
+	t.Helper()
+	b, err := img.RawManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// wantECRErr checks that err is the typed ECR exception of want (found with
+// errors.As) and, when want has a message, that it carries that text.
+func wantECRErr(t *testing.T, err error, want smithy.APIError) {
+	t.Helper()
+	target := reflect.New(reflect.TypeOf(want))
+	if !errors.As(err, target.Interface()) {
+		t.Fatalf("got %v, want %s", err, want.ErrorCode())
+	}
+	got := target.Elem().Interface().(smithy.APIError)
+	if want.ErrorMessage() != "" && got.ErrorMessage() != want.ErrorMessage() {
+		t.Fatalf("%s message\n got %q\nwant %q", want.ErrorCode(), got.ErrorMessage(), want.ErrorMessage())
+	}
+}
+
+// Typed exceptions with ECR's message, for the tables.
+func invalidParamErr(msg string) *types.InvalidParameterException {
+	return &types.InvalidParameterException{Message: aws.String(msg)}
+}
+
+// exception is what every typed ECR exception offers.
+type exception interface {
+	error
+	ErrorMessage() string
+}
+
+// isException reports whether err is the ECR exception E.
+func isException[E exception](err error) bool {
+	var e E
+	return errors.As(err, &e)
+}
+
+// exceptionMessage returns the message of the ECR exception E in err.
+func exceptionMessage[E exception](t *testing.T, err error) string {
+	t.Helper()
+	var e E
+	if !errors.As(err, &e) {
+		t.Fatalf("got %v, want %T", err, e)
+	}
+	return e.ErrorMessage()
+}
