@@ -72,19 +72,19 @@ var (
 	registryName   = regexp.MustCompile(`^(\d{12})\.dkr([.-])ecr(-fips)?\.` + region + `\.(` + suffixes + `|on\.(?:aws|amazonwebservices\.com\.cn))$`)
 	apiName        = regexp.MustCompile(`^(api\.)?ecr(-fips)?\.` + region + `\.(` + suffixes + `|api\.aws|api\.amazonwebservices\.com\.cn)$`)
 	logsName       = regexp.MustCompile(`^logs(-fips)?\.` + region + `\.(` + suffixes + `|api\.aws|api\.amazonwebservices\.com\.cn)$`)
-	starportName   = regexp.MustCompile(`^prod-([a-z0-9-]+)-starport-layer-bucket\.s3(?:\.([a-z0-9-]+))?\.(` + suffixes + `)$`)
+	starportName   = regexp.MustCompile(`^prod-` + region + `-starport-layer-bucket\.s3(?:\.` + region + `)?\.(` + suffixes + `)$`)
 	vpceName       = regexp.MustCompile(`^(vpce-[0-9a-f]{8,17}-[a-z0-9]{8})(?:-([a-z]{2}(?:-[a-z]+)+-[0-9][a-z]))?\.(dkr\.ecr|api\.ecr|logs)\.` + region + `\.vpce\.(` + suffixes + `)$`)
 	vpceServiceFor = map[string]Kind{"dkr.ecr": Registry, "api.ecr": API, "logs": Logs}
 )
 
 // ParseHost parses a Host header (name, optionally with a port). Matching
-// ignores case and a trailing dot; anything not AWS's is an Other.
+// ignores case and trailing dots; anything not AWS's is an Other.
 func ParseHost(hostport string) Host {
 	name, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		name, port = hostport, ""
 	}
-	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	name = strings.TrimRight(strings.ToLower(name), ".")
 	h := parseName(name)
 	h.Port = port
 	return h
@@ -225,11 +225,8 @@ func (h Host) RegistryFor(account string) Host {
 }
 
 // StarportFor is the layer bucket's regional virtual-hosted name for h's
-// region, in h's partition and with h's port.
+// region, in the region's partition (the bucket has no dual-stack or vpce
+// form among ECR's redirects), with h's port.
 func (h Host) StarportFor() Host {
-	suffix := h.Suffix
-	if h.DualStack || h.Endpoint != "" || suffix == "" {
-		suffix = PartitionOf(h.Region).DNSSuffix
-	}
-	return Host{Kind: Starport, Region: h.Region, Suffix: suffix, Port: h.Port}
+	return Host{Kind: Starport, Region: h.Region, Suffix: PartitionOf(h.Region).DNSSuffix, Port: h.Port}
 }

@@ -65,7 +65,7 @@ func TestHostPairs(t *testing.T) {
 		{"ecr.cn-north-1.api.amazonwebservices.com.cn", "111122223333.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn", "prod-cn-north-1-starport-layer-bucket.s3.cn-north-1.amazonaws.com.cn", true},
 		{"999999999999.dkr.ecr.eu-west-1.amazonaws.com", "999999999999.dkr.ecr.eu-west-1.amazonaws.com", "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com", true},
 		{"vpce-0abc1234def567890-abcdefgh.api.ecr.us-east-1.vpce.amazonaws.com", "111122223333.dkr.ecr.us-east-1.amazonaws.com", "prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com", true},
-		{"api.ecr.cn-north-1.amazonaws.com", "111122223333.dkr.ecr.cn-north-1.amazonaws.com", "prod-cn-north-1-starport-layer-bucket.s3.cn-north-1.amazonaws.com", false},
+		{"api.ecr.cn-north-1.amazonaws.com", "111122223333.dkr.ecr.cn-north-1.amazonaws.com", "prod-cn-north-1-starport-layer-bucket.s3.cn-north-1.amazonaws.com.cn", false},
 	}
 	for _, tt := range tests {
 		h := ParseHost(tt.in)
