@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -63,13 +65,13 @@ func TestSlowManifestPutAcrossDelete(t *testing.T) {
 			t.Parallel()
 			inst := ecrlinktest.Start(t, emulator.Config{DataDir: t.TempDir()})
 			inst.CreateRepository("slow")
-			img := pushImage(t, inst, "slow", "v0")
+			img := ecrtest.PushImage(t, inst, "slow", "v0")
 			mt, err := img.MediaType()
 			if err != nil {
 				t.Fatal(err)
 			}
 			u := newUploader(t, inst)
-			body, done := slowPut(u, "/v2/slow/manifests/v1", rawManifest(t, img), nil, "Content-Type", string(mt))
+			body, done := slowPut(u, "/v2/slow/manifests/v1", ecrtest.RawManifest(t, img), nil, "Content-Type", string(mt))
 			deleteRepository(t, inst, "slow")
 			if recreate {
 				// The same layers and manifest, so that nothing but the
@@ -104,7 +106,7 @@ func TestSlowTagPushAcrossImmutable(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{})
 	inst.CreateRepository("mut")
-	a := pushImage(t, inst, "mut", "v1")
+	a := ecrtest.PushImage(t, inst, "mut", "v1")
 	b, err := random.Image(64, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +119,7 @@ func TestSlowTagPushAcrossImmutable(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := newUploader(t, inst)
-	body, done := slowPut(u, "/v2/mut/manifests/v1", rawManifest(t, b), nil, "Content-Type", string(mt))
+	body, done := slowPut(u, "/v2/mut/manifests/v1", ecrtest.RawManifest(t, b), nil, "Content-Type", string(mt))
 	_, err = inst.ECR().PutImageTagMutability(context.Background(), &ecr.PutImageTagMutabilityInput{
 		RepositoryName: aws.String("mut"), ImageTagMutability: types.ImageTagMutabilityImmutable})
 	if err != nil {
@@ -132,8 +134,8 @@ func TestSlowTagPushAcrossImmutable(t *testing.T) {
 	if err != nil || len(got.Images) != 1 {
 		t.Fatalf("BatchGetImage v1: %v %+v", err, got)
 	}
-	if d := aws.ToString(got.Images[0].ImageId.ImageDigest); d != digestOf(t, a) {
-		t.Errorf("v1 is %s, want %s: an immutable tag moved", d, digestOf(t, a))
+	if d := aws.ToString(got.Images[0].ImageId.ImageDigest); d != ecrtest.DigestOf(t, a) {
+		t.Errorf("v1 is %s, want %s: an immutable tag moved", d, ecrtest.DigestOf(t, a))
 	}
 }
 

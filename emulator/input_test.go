@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -83,8 +85,8 @@ func TestPutImageRefusesWhatCannotBeStored(t *testing.T) {
 			inst := mode.start(t)
 			inst.CreateRepository("app")
 			c, ctx := inst.ECR(), context.Background()
-			img := pushImage(t, inst, "app", "base")
-			manifest := rawManifest(t, img)
+			img := ecrtest.PushImage(t, inst, "app", "base")
+			manifest := ecrtest.RawManifest(t, img)
 
 			type refusal struct{ tag, manifest, message string }
 			refusals := map[string]refusal{
@@ -101,7 +103,7 @@ func TestPutImageRefusesWhatCannotBeStored(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					_, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("app"), ImageTag: aws.String(tc.tag),
 						ImageManifest: aws.String(tc.manifest), ImageManifestMediaType: aws.String(mediaTypeOf(t, manifest))})
-					if got := exceptionMessage[*types.InvalidParameterException](t, err); got != tc.message {
+					if got := ecrtest.ExceptionMessage[*types.InvalidParameterException](t, err); got != tc.message {
 						t.Fatalf("got %v, want InvalidParameterException %q", err, tc.message)
 					}
 				})
@@ -172,17 +174,17 @@ func TestRepositoryNameLimits(t *testing.T) {
 				if len(name) > 255 {
 					continue // beyond what go-containerregistry (and docker) can name
 				}
-				img := pushImage(t, inst, name, "v1")
+				img := ecrtest.PushImage(t, inst, name, "v1")
 				out, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String(name), ImageTag: aws.String("api"),
-					ImageManifest: aws.String(rawManifest(t, img))})
-				if err != nil || aws.ToString(out.Image.ImageId.ImageDigest) != digestOf(t, img) {
+					ImageManifest: aws.String(ecrtest.RawManifest(t, img))})
+				if err != nil || aws.ToString(out.Image.ImageId.ImageDigest) != ecrtest.DigestOf(t, img) {
 					t.Fatalf("PutImage into %.20q (%d characters): %v", name, len(name), err)
 				}
 			}
 			for name, constraint := range refused {
 				_, err := c.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String(name)})
 				want := "Invalid parameter at 'repositoryName' failed to satisfy constraint: '" + constraint + "'"
-				if got := exceptionMessage[*types.InvalidParameterException](t, err); got != want {
+				if got := ecrtest.ExceptionMessage[*types.InvalidParameterException](t, err); got != want {
 					t.Fatalf("CreateRepository %.20q (%d characters): got %v, want %q", name, len(name), err, want)
 				}
 			}
@@ -228,7 +230,7 @@ func TestRegistryRefusesWhatCannotBeStored(t *testing.T) {
 				b, _ := io.ReadAll(resp.Body)
 				return resp, string(b)
 			}
-			manifest := rawManifest(t, pushImage(t, inst, "app", "base"))
+			manifest := ecrtest.RawManifest(t, ecrtest.PushImage(t, inst, "app", "base"))
 			ct := map[string]string{"Content-Type": mediaTypeOf(t, manifest)}
 			for name, m := range badManifests(t, manifest) {
 				t.Run(name, func(t *testing.T) {

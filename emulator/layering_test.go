@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel"},
 	"emulator/ecrlinktest": {"emulator"},
 	"cmd/ecrlink":          {"emulator"},
+	"internal/ecrtest":     {}, // the tests' shared helpers
 }
 
 // stdlibOnly packages may import nothing outside the standard library;

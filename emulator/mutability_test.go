@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -27,18 +29,18 @@ func TestUnreadableTagRefusesThePush(t *testing.T) {
 		ImageTagMutability: types.ImageTagMutabilityImmutable}); err != nil {
 		t.Fatal(err)
 	}
-	pushImage(t, inst, "app", "v1")
+	ecrtest.PushImage(t, inst, "app", "v1")
 	link := filepath.Join(dir, "registry/docker/registry/v2/repositories/app/_manifests/tags/v1/current/link")
 	const broken = "not a digest"
 	if err := os.WriteFile(link, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	other := pushImage(t, inst, "app", "v2") // its layers are there
+	other := ecrtest.PushImage(t, inst, "app", "v2") // its layers are there
 	if err := remote.Put(inst.Ref("app:v1"), other, inst.Remote()...); err == nil {
 		t.Errorf("registry push over an unreadable immutable tag succeeded")
 	}
 	_, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("app"), ImageTag: aws.String("v1"),
-		ImageManifest: aws.String(rawManifest(t, other))})
+		ImageManifest: aws.String(ecrtest.RawManifest(t, other))})
 	if err == nil {
 		t.Errorf("PutImage over an unreadable immutable tag succeeded")
 	}

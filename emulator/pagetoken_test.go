@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
@@ -22,7 +24,7 @@ func TestNextTokensAreOnlyThoseIssued(t *testing.T) {
 	for _, repo := range []string{"pa", "pb"} {
 		inst.CreateRepository(repo)
 		for _, tag := range []string{"x", "y", "z"} {
-			pushImage(t, inst, repo, tag)
+			ecrtest.PushImage(t, inst, repo, tag)
 		}
 		if _, err := c.StartLifecyclePolicyPreview(ctx, &ecr.StartLifecyclePolicyPreviewInput{
 			RepositoryName: aws.String(repo), LifecyclePolicyText: aws.String(keepOne)}); err != nil {
@@ -100,7 +102,7 @@ func TestNextTokensAreOnlyThoseIssued(t *testing.T) {
 		{name: "ListImages, DescribeRepositories's", call: listImages, arg: "pa", tok: repos},
 		{name: "GetLifecyclePolicyPreview, DescribeImages's", call: preview, arg: "pa", tok: describeA},
 	}
-	want := invalidParamErr("Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
+	want := ecrtest.InvalidParamErr("Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -111,7 +113,7 @@ func TestNextTokensAreOnlyThoseIssued(t *testing.T) {
 				}
 				return
 			}
-			wantECRErr(t, err, want)
+			ecrtest.WantECRErr(t, err, want)
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -22,8 +24,8 @@ func TestRecreatedRepositoryIsEmpty(t *testing.T) {
 			t.Parallel()
 			inst := ecrlinktest.Start(t, mode.cfg(t))
 			inst.CreateRepository("again")
-			img := pushImage(t, inst, "again", "v1")
-			d := digestOf(t, img)
+			img := ecrtest.PushImage(t, inst, "again", "v1")
+			d := ecrtest.DigestOf(t, img)
 			layers, err := img.Layers()
 			if err != nil {
 				t.Fatal(err)
@@ -68,14 +70,14 @@ func TestRecreatedRepositoryIsEmpty(t *testing.T) {
 			}
 			_, err = c.GetDownloadUrlForLayer(ctx, &ecr.GetDownloadUrlForLayerInput{
 				RepositoryName: aws.String("again"), LayerDigest: aws.String(layer.String())})
-			if !isException[*types.LayerInaccessibleException](err) && !isException[*types.LayersNotFoundException](err) {
+			if !ecrtest.IsException[*types.LayerInaccessibleException](err) && !ecrtest.IsException[*types.LayersNotFoundException](err) {
 				t.Errorf("GetDownloadUrlForLayer: %v, want LayersNotFoundException", err)
 			}
 			// The layers went with the repository, so the manifest cannot
 			// be put back without them.
 			_, err = c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("again"),
-				ImageManifest: aws.String(rawManifest(t, img))})
-			if !isException[*types.LayersNotFoundException](err) {
+				ImageManifest: aws.String(ecrtest.RawManifest(t, img))})
+			if !ecrtest.IsException[*types.LayersNotFoundException](err) {
 				t.Errorf("untagged PutImage of the old manifest: %v, want LayersNotFoundException", err)
 			}
 			list, err := c.ListImages(ctx, &ecr.ListImagesInput{RepositoryName: aws.String("again")})

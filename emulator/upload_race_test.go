@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -289,7 +291,7 @@ func TestConcurrentCompletes(t *testing.T) {
 	_, err := inst.ECR().UploadLayerPart(context.Background(), &ecr.UploadLayerPartInput{
 		RepositoryName: aws.String("race"), UploadId: aws.String(uploadID(loc)), LayerPartBlob: []byte("more"),
 		PartFirstByte: aws.Int64(int64(len(content))), PartLastByte: aws.Int64(int64(len(content)) + 3)})
-	if !isException[*types.UploadNotFoundException](err) {
+	if !ecrtest.IsException[*types.UploadNotFoundException](err) {
 		t.Errorf("UploadLayerPart after the complete: %v, want UploadNotFoundException", err)
 	}
 }

@@ -11,54 +11,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/ecrlink/ecrlink/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	godigest "github.com/opencontainers/go-digest"
 )
-
-// pushImage writes a random image through the registry API under each tag
-// (or by digest alone when there is none) and returns it.
-func pushImage(t *testing.T, inst *instance, repo string, tags ...string) v1.Image {
-	t.Helper()
-	img, err := random.Image(300, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, _ := img.Digest()
-	refs := []string{repo + "@" + d.String()}
-	if len(tags) > 0 {
-		refs = nil
-		for _, tag := range tags {
-			refs = append(refs, repo+":"+tag)
-		}
-	}
-	for _, r := range refs {
-		if err := remote.Write(inst.Ref(r), img, inst.Remote()...); err != nil {
-			t.Fatalf("push %s: %v", r, err)
-		}
-	}
-	return img
-}
-
-func digestOf(t *testing.T, img interface{ Digest() (v1.Hash, error) }) string {
-	t.Helper()
-	d, err := img.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.String()
-}
-
-func rawManifest(t *testing.T, img interface{ RawManifest() ([]byte, error) }) string {
-	t.Helper()
-	b, err := img.RawManifest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 // layerBytes is what ECR reports as an image's size: its compressed layers.
 func layerBytes(t *testing.T, img v1.Image) int64 {
@@ -82,7 +41,7 @@ func TestRegistryPushIsVisibleThroughImageAPI(t *testing.T) {
 	inst := start(t, registry.Config{})
 	inst.CreateRepository("seen")
 	before := time.Now().Add(-2 * time.Second)
-	img := pushImage(t, inst, "seen", "v1", "v2")
+	img := ecrtest.PushImage(t, inst, "seen", "v1", "v2")
 	idx, err := random.Index(200, 1, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -111,12 +70,12 @@ func TestRegistryPushIsVisibleThroughImageAPI(t *testing.T) {
 	mt, _ := img.MediaType()
 	cfgName, _ := img.ConfigName()
 	m, _ := img.Manifest()
-	got := byDigest[digestOf(t, img)]
+	got := byDigest[ecrtest.DigestOf(t, img)]
 	if !slices.Equal(got.ImageTags, []string{"v1", "v2"}) || aws.ToInt64(got.ImageSizeInBytes) != layerBytes(t, img) ||
 		aws.ToString(got.ImageManifestMediaType) != string(mt) || aws.ToString(got.ArtifactMediaType) != string(m.Config.MediaType) {
 		t.Errorf("image detail %+v, want tags v1 v2, size %d, %s, config %s (%s)", got, layerBytes(t, img), mt, m.Config.MediaType, cfgName)
 	}
-	if got := byDigest[digestOf(t, idx)]; !slices.Equal(got.ImageTags, []string{"multi"}) {
+	if got := byDigest[ecrtest.DigestOf(t, idx)]; !slices.Equal(got.ImageTags, []string{"multi"}) {
 		t.Errorf("index detail %+v, want tag multi", got)
 	}
 
@@ -132,18 +91,18 @@ func TestRegistryPushIsVisibleThroughImageAPI(t *testing.T) {
 	}
 
 	bg, err := c.BatchGetImage(ctx, &ecr.BatchGetImageInput{RepositoryName: aws.String("seen"),
-		ImageIds: []types.ImageIdentifier{{ImageTag: aws.String("v1")}, {ImageDigest: aws.String(digestOf(t, idx))}}})
+		ImageIds: []types.ImageIdentifier{{ImageTag: aws.String("v1")}, {ImageDigest: aws.String(ecrtest.DigestOf(t, idx))}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(bg.Images) != 2 || len(bg.Failures) != 0 {
 		t.Fatalf("BatchGetImage: %+v %+v", bg.Images, bg.Failures)
 	}
-	if i := bg.Images[0]; aws.ToString(i.ImageManifest) != rawManifest(t, img) || aws.ToString(i.ImageId.ImageDigest) != digestOf(t, img) ||
+	if i := bg.Images[0]; aws.ToString(i.ImageManifest) != ecrtest.RawManifest(t, img) || aws.ToString(i.ImageId.ImageDigest) != ecrtest.DigestOf(t, img) ||
 		aws.ToString(i.ImageId.ImageTag) != "v1" || aws.ToString(i.ImageManifestMediaType) != string(mt) {
 		t.Errorf("image by tag: %+v", i)
 	}
-	if i := bg.Images[1]; aws.ToString(i.ImageManifest) != rawManifest(t, idx) || aws.ToString(i.ImageId.ImageTag) != "multi" {
+	if i := bg.Images[1]; aws.ToString(i.ImageManifest) != ecrtest.RawManifest(t, idx) || aws.ToString(i.ImageId.ImageTag) != "multi" {
 		t.Errorf("index by digest: %+v", i)
 	}
 }
@@ -153,20 +112,20 @@ func TestPutImage(t *testing.T) {
 	inst := start(t, registry.Config{})
 	inst.CreateRepository("put")
 	c, ctx := inst.ECR(), context.Background()
-	img := pushImage(t, inst, "put", "v1")
-	manifest := rawManifest(t, img)
+	img := ecrtest.PushImage(t, inst, "put", "v1")
+	manifest := ecrtest.RawManifest(t, img)
 
 	// Retag as AWS documents it: BatchGetImage, then PutImage the manifest.
 	out, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("put"), ImageTag: aws.String("api"), ImageManifest: aws.String(manifest)})
 	if err != nil {
 		t.Fatalf("retag: %v", err)
 	}
-	if i := out.Image; aws.ToString(i.ImageId.ImageDigest) != digestOf(t, img) || aws.ToString(i.ImageId.ImageTag) != "api" ||
+	if i := out.Image; aws.ToString(i.ImageId.ImageDigest) != ecrtest.DigestOf(t, img) || aws.ToString(i.ImageId.ImageTag) != "api" ||
 		aws.ToString(i.ImageManifest) != manifest || aws.ToString(i.RegistryId) != "000000000000" {
 		t.Fatalf("PutImage returned %+v", i)
 	}
 	pulled, err := remote.Image(inst.Ref("put:api"), inst.Remote()...)
-	if err != nil || digestOf(t, pulled) != digestOf(t, img) {
+	if err != nil || ecrtest.DigestOf(t, pulled) != ecrtest.DigestOf(t, img) {
 		t.Fatalf("pull put:api: %v", err)
 	}
 
@@ -191,20 +150,20 @@ func TestPutImage(t *testing.T) {
 		want                                         func(error) bool
 		message                                      string
 	}{
-		{name: "same manifest, same tag", manifest: manifest, tag: "v1", want: isException[*types.ImageAlreadyExistsException],
-			message: "Image with digest '" + digestOf(t, img) + "' and tag 'v1' already exists in the repository with name 'put' in registry with id '000000000000'"},
-		{name: "malformed JSON", manifest: "{", tag: "x", want: isException[*types.InvalidParameterException], message: badJSON},
-		{name: "no media type anywhere", manifest: string(bare), tag: "x", want: isException[*types.InvalidParameterException], message: badJSON},
-		{name: "media types disagree", manifest: manifest, mediaType: oci, tag: "x", want: isException[*types.InvalidParameterException]},
-		{name: "schema 1", manifest: `{"schemaVersion":1,"fsLayers":[]}`, mediaType: "application/vnd.docker.distribution.manifest.v1+prettyjws", tag: "x", want: isException[*types.InvalidParameterException]},
-		{name: "over 4 MiB", manifest: `{"mediaType":"` + strings.Repeat("a", 4<<20) + `"}`, tag: "x", want: isException[*types.InvalidParameterException]},
-		{name: "layers not pushed", manifest: rawManifest(t, stranger), tag: "x", want: isException[*types.LayersNotFoundException]},
-		{name: "index of missing images", manifest: rawManifest(t, idx), tag: "x", want: isException[*types.ReferencedImagesNotFoundException]},
-		{name: "digest mismatch", manifest: manifest, tag: "x", digest: godigest.FromString("x").String(), want: isException[*types.ImageDigestDoesNotMatchException]},
-		{name: "malformed digest", manifest: manifest, tag: "x", digest: "sha256", want: isException[*types.InvalidParameterException]},
-		{name: "tag with a slash", manifest: manifest, tag: "a/../b", want: isException[*types.InvalidParameterException]},
-		{name: "tag over 300 characters", manifest: manifest, tag: strings.Repeat("t", 301), want: isException[*types.InvalidParameterException]},
-		{name: "missing repository", repo: "nope", manifest: manifest, tag: "x", want: isException[*types.RepositoryNotFoundException]},
+		{name: "same manifest, same tag", manifest: manifest, tag: "v1", want: ecrtest.IsException[*types.ImageAlreadyExistsException],
+			message: "Image with digest '" + ecrtest.DigestOf(t, img) + "' and tag 'v1' already exists in the repository with name 'put' in registry with id '000000000000'"},
+		{name: "malformed JSON", manifest: "{", tag: "x", want: ecrtest.IsException[*types.InvalidParameterException], message: badJSON},
+		{name: "no media type anywhere", manifest: string(bare), tag: "x", want: ecrtest.IsException[*types.InvalidParameterException], message: badJSON},
+		{name: "media types disagree", manifest: manifest, mediaType: oci, tag: "x", want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "schema 1", manifest: `{"schemaVersion":1,"fsLayers":[]}`, mediaType: "application/vnd.docker.distribution.manifest.v1+prettyjws", tag: "x", want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "over 4 MiB", manifest: `{"mediaType":"` + strings.Repeat("a", 4<<20) + `"}`, tag: "x", want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "layers not pushed", manifest: ecrtest.RawManifest(t, stranger), tag: "x", want: ecrtest.IsException[*types.LayersNotFoundException]},
+		{name: "index of missing images", manifest: ecrtest.RawManifest(t, idx), tag: "x", want: ecrtest.IsException[*types.ReferencedImagesNotFoundException]},
+		{name: "digest mismatch", manifest: manifest, tag: "x", digest: godigest.FromString("x").String(), want: ecrtest.IsException[*types.ImageDigestDoesNotMatchException]},
+		{name: "malformed digest", manifest: manifest, tag: "x", digest: "sha256", want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "tag with a slash", manifest: manifest, tag: "a/../b", want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "tag over 300 characters", manifest: manifest, tag: strings.Repeat("t", 301), want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "missing repository", repo: "nope", manifest: manifest, tag: "x", want: ecrtest.IsException[*types.RepositoryNotFoundException]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -243,33 +202,33 @@ func TestPutImageTagMutability(t *testing.T) {
 		}
 	}
 	put := func(repo string, img v1.Image, tag string) error {
-		_, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String(repo), ImageTag: aws.String(tag), ImageManifest: aws.String(rawManifest(t, img))})
+		_, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String(repo), ImageTag: aws.String(tag), ImageManifest: aws.String(ecrtest.RawManifest(t, img))})
 		return err
 	}
 	t.Run("immutable", func(t *testing.T) {
 		t.Parallel()
-		a, b := pushImage(t, inst, "imm"), pushImage(t, inst, "imm") // by digest: blobs and untagged manifests
+		a, b := ecrtest.PushImage(t, inst, "imm"), ecrtest.PushImage(t, inst, "imm") // by digest: blobs and untagged manifests
 		if err := put("imm", a, "t1"); err != nil {
 			t.Fatal(err)
 		}
 		want := "The image tag 't1' already exists in the 'imm' repository and cannot be overwritten because the repository is immutable."
-		if got := exceptionMessage[*types.ImageTagAlreadyExistsException](t, put("imm", b, "t1")); got != want {
+		if got := ecrtest.ExceptionMessage[*types.ImageTagAlreadyExistsException](t, put("imm", b, "t1")); got != want {
 			t.Fatalf("message %q, want %q", got, want)
 		}
-		if err := put("imm", a, "t1"); !isException[*types.ImageAlreadyExistsException](err) {
+		if err := put("imm", a, "t1"); !ecrtest.IsException[*types.ImageAlreadyExistsException](err) {
 			t.Fatalf("re-put: got %v, want ImageAlreadyExistsException", err)
 		}
 		if err := put("imm", a, "t2"); err != nil {
 			t.Fatalf("a second tag on the same image: %v", err)
 		}
 		pulled, err := remote.Image(inst.Ref("imm:t1"), inst.Remote()...)
-		if err != nil || digestOf(t, pulled) != digestOf(t, a) {
+		if err != nil || ecrtest.DigestOf(t, pulled) != ecrtest.DigestOf(t, a) {
 			t.Fatalf("imm:t1 moved: %v", err)
 		}
 	})
 	t.Run("mutable", func(t *testing.T) {
 		t.Parallel()
-		a, b := pushImage(t, inst, "mut"), pushImage(t, inst, "mut")
+		a, b := ecrtest.PushImage(t, inst, "mut"), ecrtest.PushImage(t, inst, "mut")
 		if err := put("mut", a, "t1"); err != nil {
 			t.Fatal(err)
 		}
@@ -277,11 +236,11 @@ func TestPutImageTagMutability(t *testing.T) {
 			t.Fatalf("moving a mutable tag: %v", err)
 		}
 		out, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("mut"),
-			ImageIds: []types.ImageIdentifier{{ImageDigest: aws.String(digestOf(t, a))}, {ImageTag: aws.String("t1")}}})
+			ImageIds: []types.ImageIdentifier{{ImageDigest: aws.String(ecrtest.DigestOf(t, a))}, {ImageTag: aws.String("t1")}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(out.ImageDetails) != 2 || len(out.ImageDetails[0].ImageTags) != 0 || aws.ToString(out.ImageDetails[1].ImageDigest) != digestOf(t, b) {
+		if len(out.ImageDetails) != 2 || len(out.ImageDetails[0].ImageTags) != 0 || aws.ToString(out.ImageDetails[1].ImageDigest) != ecrtest.DigestOf(t, b) {
 			t.Fatalf("after the move: %+v", out.ImageDetails)
 		}
 	})
@@ -291,8 +250,8 @@ func TestBatchGetImage(t *testing.T) {
 	t.Parallel()
 	inst := start(t, registry.Config{})
 	inst.CreateRepository("get")
-	img := pushImage(t, inst, "get", "a", "b")
-	d := digestOf(t, img)
+	img := ecrtest.PushImage(t, inst, "get", "a", "b")
+	d := ecrtest.DigestOf(t, img)
 	id := func(digest, tag string) types.ImageIdentifier {
 		var i types.ImageIdentifier
 		if digest != "" {
@@ -324,9 +283,9 @@ func TestBatchGetImage(t *testing.T) {
 		{name: "unacceptable media type", ids: []types.ImageIdentifier{id("", "a")}, accepted: []string{"application/vnd.oci.image.manifest.v1+json"}, wantCodes: []types.ImageFailureCode{types.ImageFailureCodeImageNotFound}},
 		{name: "acceptable media type", ids: []types.ImageIdentifier{id("", "a")}, accepted: []string{"application/vnd.docker.distribution.manifest.v2+json"}, wantIDs: []string{d + ":a"}},
 		{name: "mixed", ids: []types.ImageIdentifier{id("", "a"), id("", "nope")}, wantIDs: []string{d + ":a"}, wantCodes: []types.ImageFailureCode{types.ImageFailureCodeImageNotFound}},
-		{name: "no ids", ids: []types.ImageIdentifier{}, wantErr: isException[*types.InvalidParameterException]},
-		{name: "101 ids", ids: make([]types.ImageIdentifier, 101), wantErr: isException[*types.InvalidParameterException]},
-		{name: "empty acceptedMediaTypes", ids: []types.ImageIdentifier{id("", "a")}, accepted: []string{}, wantErr: isException[*types.InvalidParameterException]},
+		{name: "no ids", ids: []types.ImageIdentifier{}, wantErr: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "101 ids", ids: make([]types.ImageIdentifier, 101), wantErr: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "empty acceptedMediaTypes", ids: []types.ImageIdentifier{id("", "a")}, accepted: []string{}, wantErr: ecrtest.IsException[*types.InvalidParameterException]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -367,9 +326,9 @@ func TestImagePagination(t *testing.T) {
 	inst := start(t, registry.Config{})
 	inst.CreateRepository("pages")
 	for i := range 4 {
-		pushImage(t, inst, "pages", "t"+string(rune('a'+i)), "u"+string(rune('a'+i)))
+		ecrtest.PushImage(t, inst, "pages", "t"+string(rune('a'+i)), "u"+string(rune('a'+i)))
 	}
-	pushImage(t, inst, "pages") // untagged
+	ecrtest.PushImage(t, inst, "pages") // untagged
 	c, ctx := inst.ECR(), context.Background()
 	for _, size := range []int32{1, 2, 3, 1000} {
 		var ids []string
@@ -415,7 +374,7 @@ func TestImageListErrors(t *testing.T) {
 	t.Parallel()
 	inst := start(t, registry.Config{})
 	inst.CreateRepository("main")
-	pushImage(t, inst, "main", "v1")
+	ecrtest.PushImage(t, inst, "main", "v1")
 	c, ctx := inst.ECR(), context.Background()
 	latest := []types.ImageIdentifier{{ImageTag: aws.String("latest")}}
 	tests := []struct {
@@ -427,32 +386,32 @@ func TestImageListErrors(t *testing.T) {
 		{"describe missing image", func() error {
 			_, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("main"), ImageIds: latest})
 			return err
-		}, isException[*types.ImageNotFoundException],
+		}, ecrtest.IsException[*types.ImageNotFoundException],
 			"The image with imageId {imageDigest:'null', imageTag:'latest'} does not exist within the repository with name 'main' in the registry with id '000000000000'"},
 		{"describe with imageIds and maxResults", func() error {
 			_, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("main"), ImageIds: latest, MaxResults: aws.Int32(5)})
 			return err
-		}, isException[*types.InvalidParameterException], ""},
+		}, ecrtest.IsException[*types.InvalidParameterException], ""},
 		{"describe maxResults 0", func() error {
 			_, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("main"), MaxResults: aws.Int32(0)})
 			return err
-		}, isException[*types.InvalidParameterException], ""},
+		}, ecrtest.IsException[*types.InvalidParameterException], ""},
 		{"list maxResults 1001", func() error {
 			_, err := c.ListImages(ctx, &ecr.ListImagesInput{RepositoryName: aws.String("main"), MaxResults: aws.Int32(1001)})
 			return err
-		}, isException[*types.InvalidParameterException], ""},
+		}, ecrtest.IsException[*types.InvalidParameterException], ""},
 		{"list bad tagStatus", func() error {
 			_, err := c.ListImages(ctx, &ecr.ListImagesInput{RepositoryName: aws.String("main"), Filter: &types.ListImagesFilter{TagStatus: "SOMETIMES"}})
 			return err
-		}, isException[*types.InvalidParameterException], ""},
+		}, ecrtest.IsException[*types.InvalidParameterException], ""},
 		{"list bad token", func() error {
 			_, err := c.ListImages(ctx, &ecr.ListImagesInput{RepositoryName: aws.String("main"), NextToken: aws.String("!!")})
 			return err
-		}, isException[*types.InvalidParameterException], ""},
+		}, ecrtest.IsException[*types.InvalidParameterException], ""},
 		{"list missing repository", func() error {
 			_, err := c.ListImages(ctx, &ecr.ListImagesInput{RepositoryName: aws.String("nope")})
 			return err
-		}, isException[*types.RepositoryNotFoundException], ""},
+		}, ecrtest.IsException[*types.RepositoryNotFoundException], ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -461,7 +420,7 @@ func TestImageListErrors(t *testing.T) {
 			if !tc.want(err) {
 				t.Fatalf("got %v", err)
 			}
-			if tc.message != "" && exceptionMessage[*types.ImageNotFoundException](t, err) != tc.message {
+			if tc.message != "" && ecrtest.ExceptionMessage[*types.ImageNotFoundException](t, err) != tc.message {
 				t.Fatalf("got %v, want %q", err, tc.message)
 			}
 		})
@@ -473,7 +432,7 @@ func TestBatchDeleteImage(t *testing.T) {
 	inst := start(t, registry.Config{})
 	inst.CreateRepository("del")
 	c, ctx := inst.ECR(), context.Background()
-	img := pushImage(t, inst, "del", "a", "b", "c")
+	img := ecrtest.PushImage(t, inst, "del", "a", "b", "c")
 	idx, _ := random.Index(100, 1, 2)
 	if err := remote.WriteIndex(inst.Ref("del:multi"), idx, inst.Remote()...); err != nil {
 		t.Fatal(err)
@@ -491,7 +450,7 @@ func TestBatchDeleteImage(t *testing.T) {
 	tags := func(digest string) []string {
 		out, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("del"),
 			ImageIds: []types.ImageIdentifier{{ImageDigest: aws.String(digest)}}})
-		if isException[*types.ImageNotFoundException](err) {
+		if ecrtest.IsException[*types.ImageNotFoundException](err) {
 			return nil
 		}
 		if err != nil {
@@ -499,14 +458,14 @@ func TestBatchDeleteImage(t *testing.T) {
 		}
 		return append([]string{}, out.ImageDetails[0].ImageTags...)
 	}
-	d := digestOf(t, img)
+	d := ecrtest.DigestOf(t, img)
 
 	if out := del(types.ImageIdentifier{ImageTag: aws.String("a")}); len(out.ImageIds) != 1 || !slices.Equal(tags(d), []string{"b", "c"}) {
 		t.Fatalf("untag a: %+v, tags %v", out, tags(d))
 	}
 	out := del(types.ImageIdentifier{ImageDigest: aws.String(child)}, types.ImageIdentifier{ImageTag: aws.String("nope")})
 	if len(out.ImageIds) != 0 || len(out.Failures) != 2 || out.Failures[0].FailureCode != types.ImageFailureCodeImageReferencedByManifestList ||
-		aws.ToString(out.Failures[0].FailureReason) != "Requested image referenced by manifest list: ["+digestOf(t, idx)+"]" ||
+		aws.ToString(out.Failures[0].FailureReason) != "Requested image referenced by manifest list: ["+ecrtest.DigestOf(t, idx)+"]" ||
 		out.Failures[1].FailureCode != types.ImageFailureCodeImageNotFound {
 		t.Fatalf("child of an index: %+v", out.Failures)
 	}
@@ -522,7 +481,7 @@ func TestBatchDeleteImage(t *testing.T) {
 		t.Fatal("deleted child still pullable")
 	}
 	_, err := c.BatchDeleteImage(ctx, &ecr.BatchDeleteImageInput{RepositoryName: aws.String("del"), ImageIds: []types.ImageIdentifier{}})
-	if !isException[*types.InvalidParameterException](err) {
+	if !ecrtest.IsException[*types.InvalidParameterException](err) {
 		t.Fatalf("empty imageIds: got %v", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -19,28 +21,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	godigest "github.com/opencontainers/go-digest"
 )
-
-// exception is what every typed ECR exception offers.
-type exception interface {
-	error
-	ErrorMessage() string
-}
-
-// isException reports whether err is the ECR exception E.
-func isException[E exception](err error) bool {
-	var e E
-	return errors.As(err, &e)
-}
-
-// exceptionMessage returns the message of the ECR exception E in err.
-func exceptionMessage[E exception](t *testing.T, err error) string {
-	t.Helper()
-	var e E
-	if !errors.As(err, &e) {
-		t.Fatalf("got %v, want %T", err, e)
-	}
-	return e.ErrorMessage()
-}
 
 func randomBytes(t *testing.T, n int) []byte {
 	t.Helper()
@@ -230,15 +210,15 @@ func TestUploadLayerPartErrors(t *testing.T) {
 		blob        []byte
 		want        func(error) bool
 	}{
-		{"gap after the last byte", "parts", init.UploadId, 11, 12, []byte("ab"), isException[*types.InvalidLayerPartException]},
-		{"overlap", "parts", init.UploadId, 5, 6, []byte("ab"), isException[*types.InvalidLayerPartException]},
-		{"length disagrees with range", "parts", init.UploadId, 10, 20, []byte("ab"), isException[*types.InvalidLayerPartException]},
-		{"unknown upload", "parts", aws.String("6cb64b8a-9378-0e33-2ab1-b780fab8a9e9"), 0, 1, []byte("ab"), isException[*types.UploadNotFoundException]},
-		{"upload of another repository", "other", init.UploadId, 10, 11, []byte("ab"), isException[*types.UploadNotFoundException]},
-		{"malformed upload id", "parts", aws.String("not-a-uuid"), 10, 11, []byte("ab"), isException[*types.InvalidParameterException]},
-		{"negative first byte", "parts", init.UploadId, -1, 0, []byte("a"), isException[*types.InvalidParameterException]},
-		{"part over 20 MiB", "parts", init.UploadId, 10, 10 + 20<<20, make([]byte, 20<<20+1), isException[*types.InvalidParameterException]},
-		{"missing repository", "nope", init.UploadId, 10, 11, []byte("ab"), isException[*types.RepositoryNotFoundException]},
+		{"gap after the last byte", "parts", init.UploadId, 11, 12, []byte("ab"), ecrtest.IsException[*types.InvalidLayerPartException]},
+		{"overlap", "parts", init.UploadId, 5, 6, []byte("ab"), ecrtest.IsException[*types.InvalidLayerPartException]},
+		{"length disagrees with range", "parts", init.UploadId, 10, 20, []byte("ab"), ecrtest.IsException[*types.InvalidLayerPartException]},
+		{"unknown upload", "parts", aws.String("6cb64b8a-9378-0e33-2ab1-b780fab8a9e9"), 0, 1, []byte("ab"), ecrtest.IsException[*types.UploadNotFoundException]},
+		{"upload of another repository", "other", init.UploadId, 10, 11, []byte("ab"), ecrtest.IsException[*types.UploadNotFoundException]},
+		{"malformed upload id", "parts", aws.String("not-a-uuid"), 10, 11, []byte("ab"), ecrtest.IsException[*types.InvalidParameterException]},
+		{"negative first byte", "parts", init.UploadId, -1, 0, []byte("a"), ecrtest.IsException[*types.InvalidParameterException]},
+		{"part over 20 MiB", "parts", init.UploadId, 10, 10 + 20<<20, make([]byte, 20<<20+1), ecrtest.IsException[*types.InvalidParameterException]},
+		{"missing repository", "nope", init.UploadId, 10, 11, []byte("ab"), ecrtest.IsException[*types.RepositoryNotFoundException]},
 	}
 	inst.CreateRepository("other")
 	for _, tc := range tests {
@@ -289,12 +269,12 @@ func TestCompleteLayerUploadErrors(t *testing.T) {
 		digests func(content []byte) []string
 		want    func(error) bool
 	}{
-		{"no parts", nil, func([]byte) []string { return []string{godigest.FromString("x").String()} }, isException[*types.EmptyUploadException]},
-		{"wrong digest", [][]byte{small}, func([]byte) []string { return []string{godigest.FromString("other").String()} }, isException[*types.InvalidLayerException]},
-		{"layer already exists", [][]byte{[]byte("already here")}, func([]byte) []string { return []string{existing} }, isException[*types.LayerAlreadyExistsException]},
-		{"short part before the last", [][]byte{small, small}, func(b []byte) []string { return []string{godigest.FromBytes(b).String()} }, isException[*types.LayerPartTooSmallException]},
-		{"two digests", [][]byte{small}, func(b []byte) []string { return []string{godigest.FromBytes(b).String(), existing} }, isException[*types.InvalidParameterException]},
-		{"malformed digest", [][]byte{small}, func([]byte) []string { return []string{"sha256:xyz"} }, isException[*types.InvalidParameterException]},
+		{"no parts", nil, func([]byte) []string { return []string{godigest.FromString("x").String()} }, ecrtest.IsException[*types.EmptyUploadException]},
+		{"wrong digest", [][]byte{small}, func([]byte) []string { return []string{godigest.FromString("other").String()} }, ecrtest.IsException[*types.InvalidLayerException]},
+		{"layer already exists", [][]byte{[]byte("already here")}, func([]byte) []string { return []string{existing} }, ecrtest.IsException[*types.LayerAlreadyExistsException]},
+		{"short part before the last", [][]byte{small, small}, func(b []byte) []string { return []string{godigest.FromBytes(b).String()} }, ecrtest.IsException[*types.LayerPartTooSmallException]},
+		{"two digests", [][]byte{small}, func(b []byte) []string { return []string{godigest.FromBytes(b).String(), existing} }, ecrtest.IsException[*types.InvalidParameterException]},
+		{"malformed digest", [][]byte{small}, func([]byte) []string { return []string{"sha256:xyz"} }, ecrtest.IsException[*types.InvalidParameterException]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -311,7 +291,7 @@ func TestCompleteLayerUploadErrors(t *testing.T) {
 		t.Parallel()
 		_, err := c.CompleteLayerUpload(ctx, &ecr.CompleteLayerUploadInput{RepositoryName: aws.String("complete"),
 			UploadId: aws.String("6cb64b8a-9378-0e33-2ab1-b780fab8a9e9"), LayerDigests: []string{existing}})
-		if !isException[*types.UploadNotFoundException](err) {
+		if !ecrtest.IsException[*types.UploadNotFoundException](err) {
 			t.Fatalf("got %v, want UploadNotFoundException", err)
 		}
 	})
@@ -320,7 +300,7 @@ func TestCompleteLayerUploadErrors(t *testing.T) {
 		id := start(t, small)
 		in := &ecr.CompleteLayerUploadInput{RepositoryName: aws.String("complete"), UploadId: id,
 			LayerDigests: []string{godigest.FromString("other").String()}}
-		if _, err := c.CompleteLayerUpload(ctx, in); !isException[*types.InvalidLayerException](err) {
+		if _, err := c.CompleteLayerUpload(ctx, in); !ecrtest.IsException[*types.InvalidLayerException](err) {
 			t.Fatalf("got %v, want InvalidLayerException", err)
 		}
 		in.LayerDigests = []string{godigest.FromBytes(small).String()}
@@ -372,10 +352,10 @@ func TestBatchCheckLayerAvailability(t *testing.T) {
 		digests []string
 		want    func(error) bool
 	}{
-		{"empty list", "check", []string{}, isException[*types.InvalidParameterException]},
-		{"101 digests", "check", make([]string, 101), isException[*types.InvalidParameterException]},
-		{"digest over 1000 characters", "check", []string{"sha256:" + strings.Repeat("a", 1000)}, isException[*types.InvalidParameterException]},
-		{"missing repository", "nope", []string{missing}, isException[*types.RepositoryNotFoundException]},
+		{"empty list", "check", []string{}, ecrtest.IsException[*types.InvalidParameterException]},
+		{"101 digests", "check", make([]string, 101), ecrtest.IsException[*types.InvalidParameterException]},
+		{"digest over 1000 characters", "check", []string{"sha256:" + strings.Repeat("a", 1000)}, ecrtest.IsException[*types.InvalidParameterException]},
+		{"missing repository", "nope", []string{missing}, ecrtest.IsException[*types.RepositoryNotFoundException]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -408,11 +388,11 @@ func TestGetDownloadURLForLayer(t *testing.T) {
 		want               func(error) bool
 		message            string
 	}{
-		{name: "missing layer", repo: "dl", digest: godigest.FromString("x").String(), want: isException[*types.LayersNotFoundException],
+		{name: "missing layer", repo: "dl", digest: godigest.FromString("x").String(), want: ecrtest.IsException[*types.LayersNotFoundException],
 			message: "The layer with digest '" + godigest.FromString("x").String() + "' does not exist within the repository with name 'dl' in the registry with id '000000000000'"},
-		{name: "layer in no image", repo: "dl", digest: unreferenced, want: isException[*types.LayerInaccessibleException]},
-		{name: "malformed digest", repo: "dl", digest: "sha256", want: isException[*types.InvalidParameterException]},
-		{name: "missing repository", repo: "nope", digest: m.Config.Digest.String(), want: isException[*types.RepositoryNotFoundException]},
+		{name: "layer in no image", repo: "dl", digest: unreferenced, want: ecrtest.IsException[*types.LayerInaccessibleException]},
+		{name: "malformed digest", repo: "dl", digest: "sha256", want: ecrtest.IsException[*types.InvalidParameterException]},
+		{name: "missing repository", repo: "nope", digest: m.Config.Digest.String(), want: ecrtest.IsException[*types.RepositoryNotFoundException]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -423,7 +403,7 @@ func TestGetDownloadURLForLayer(t *testing.T) {
 				t.Fatalf("got %v", err)
 			}
 			if tc.message != "" {
-				if got := exceptionMessage[*types.LayersNotFoundException](t, err); got != tc.message {
+				if got := ecrtest.ExceptionMessage[*types.LayersNotFoundException](t, err); got != tc.message {
 					t.Fatalf("message %q, want %q", got, tc.message)
 				}
 			}

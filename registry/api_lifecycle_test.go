@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -41,7 +43,7 @@ const (
 )
 
 func lifecycleInvalidErr(reason string) *types.InvalidParameterException {
-	return invalidParamErr("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: " + reason + "'")
+	return ecrtest.InvalidParamErr("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: " + reason + "'")
 }
 
 func TestLifecyclePolicy(t *testing.T) {
@@ -54,9 +56,9 @@ func TestLifecyclePolicy(t *testing.T) {
 		"Lifecycle policy does not exist for the repository with name 'lc/crud' in the registry with id '000000000000'")}
 
 	_, err := client.GetLifecyclePolicy(t.Context(), &ecr.GetLifecyclePolicyInput{RepositoryName: repo})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 	_, err = client.DeleteLifecyclePolicy(t.Context(), &ecr.DeleteLifecyclePolicyInput{RepositoryName: repo})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 
 	put, err := client.PutLifecyclePolicy(t.Context(), &ecr.PutLifecyclePolicyInput{RepositoryName: repo, LifecyclePolicyText: aws.String(untaggedOld)})
 	if err != nil || aws.ToString(put.LifecyclePolicyText) != untaggedOldStored || aws.ToString(put.RegistryId) != "000000000000" {
@@ -75,7 +77,7 @@ func TestLifecyclePolicy(t *testing.T) {
 		t.Fatalf("DeleteLifecyclePolicy: %v %+v", err, del)
 	}
 	_, err = client.GetLifecyclePolicy(t.Context(), &ecr.GetLifecyclePolicyInput{RepositoryName: repo})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 }
 
 func TestPutLifecyclePolicyErrors(t *testing.T) {
@@ -93,7 +95,7 @@ func TestPutLifecyclePolicyErrors(t *testing.T) {
 		wantErr smithy.APIError
 	}{
 		{name: "too short", repo: "lc/bad", text: `{"rules":[]}`,
-			wantErr: invalidParamErr("Invalid parameter at 'lifecyclePolicyText' failed to satisfy constraint: 'Member must have length greater than or equal to 100'")},
+			wantErr: ecrtest.InvalidParamErr("Invalid parameter at 'lifecyclePolicyText' failed to satisfy constraint: 'Member must have length greater than or equal to 100'")},
 		{name: "not JSON", repo: "lc/bad", text: strings.Repeat("x", 100), wantErr: lifecycleInvalidErr("Could not map policyString into LifecyclePolicy.")},
 		{name: "countUnit with a count", repo: "lc/bad", text: rule(`"tagStatus":"untagged","countType":"imageCountMoreThan","countUnit":"days","countNumber":5`),
 			wantErr: lifecycleInvalidErr("instance failed to match exactly one schema (matched 0 out of 2)")},
@@ -108,10 +110,10 @@ func TestPutLifecyclePolicyErrors(t *testing.T) {
 			t.Parallel()
 			_, err := client.PutLifecyclePolicy(t.Context(), &ecr.PutLifecyclePolicyInput{
 				RepositoryName: aws.String(tc.repo), LifecyclePolicyText: aws.String(tc.text)})
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 			_, err = client.StartLifecyclePolicyPreview(t.Context(), &ecr.StartLifecyclePolicyPreviewInput{
 				RepositoryName: aws.String(tc.repo), LifecyclePolicyText: aws.String(tc.text)})
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 		})
 	}
 }
@@ -165,7 +167,7 @@ func TestLifecyclePolicyPreview(t *testing.T) {
 	_, _ = p2, d2
 
 	_, err := client.GetLifecyclePolicyPreview(t.Context(), &ecr.GetLifecyclePolicyPreviewInput{RepositoryName: repo})
-	wantECRErr(t, err, &types.LifecyclePolicyPreviewNotFoundException{})
+	ecrtest.WantECRErr(t, err, &types.LifecyclePolicyPreviewNotFoundException{})
 
 	started, err := client.StartLifecyclePolicyPreview(t.Context(), &ecr.StartLifecyclePolicyPreviewInput{
 		RepositoryName: repo, LifecyclePolicyText: aws.String(previewPolicy)})
@@ -255,7 +257,7 @@ func TestLifecyclePolicyPreviewErrors(t *testing.T) {
 
 	// Without a text, the preview needs the repository's own policy.
 	_, err := client.StartLifecyclePolicyPreview(t.Context(), &ecr.StartLifecyclePolicyPreviewInput{RepositoryName: repo})
-	wantECRErr(t, err, &types.LifecyclePolicyNotFoundException{Message: aws.String(
+	ecrtest.WantECRErr(t, err, &types.LifecyclePolicyNotFoundException{Message: aws.String(
 		"Lifecycle policy does not exist for the repository with name 'lc/stored' in the registry with id '000000000000'")})
 	keepOne := `{"rules":[{"rulePriority":1,"description":"Keep only one untagged image, expire all others","selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}`
 	if _, err := client.PutLifecyclePolicy(t.Context(), &ecr.PutLifecyclePolicyInput{RepositoryName: repo, LifecyclePolicyText: aws.String(keepOne)}); err != nil {
@@ -279,20 +281,20 @@ func TestLifecyclePolicyPreviewErrors(t *testing.T) {
 		wantErr smithy.APIError
 	}{
 		{name: "maxResults above 100", in: ecr.GetLifecyclePolicyPreviewInput{RepositoryName: repo, MaxResults: aws.Int32(101)},
-			wantErr: invalidParamErr("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 100'")},
+			wantErr: ecrtest.InvalidParamErr("Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 100'")},
 		{name: "maxResults with imageIds", in: ecr.GetLifecyclePolicyPreviewInput{RepositoryName: repo, MaxResults: aws.Int32(5),
 			ImageIds: []types.ImageIdentifier{{ImageDigest: aws.String(u1)}}}, wantErr: &types.InvalidParameterException{}},
 		{name: "bad nextToken", in: ecr.GetLifecyclePolicyPreviewInput{RepositoryName: repo, NextToken: aws.String("!!")},
-			wantErr: invalidParamErr("Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")},
+			wantErr: ecrtest.InvalidParamErr("Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")},
 		{name: "bad filter", in: ecr.GetLifecyclePolicyPreviewInput{RepositoryName: repo, Filter: &types.LifecyclePolicyPreviewFilter{TagStatus: "SOME"}},
-			wantErr: invalidParamErr("Invalid parameter at 'filter.tagStatus' failed to satisfy constraint: 'Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]'")},
+			wantErr: ecrtest.InvalidParamErr("Invalid parameter at 'filter.tagStatus' failed to satisfy constraint: 'Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]'")},
 		{name: "missing repository", in: ecr.GetLifecyclePolicyPreviewInput{RepositoryName: aws.String("lc/nope")}, wantErr: repoNotFoundErr("lc/nope", "000000000000")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := client.GetLifecyclePolicyPreview(t.Context(), &tc.in)
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 		})
 	}
 
@@ -318,5 +320,5 @@ func TestLifecyclePreviewOfRecreatedRepository(t *testing.T) {
 	}
 	inst.CreateRepository("lc/again")
 	_, err := client.GetLifecyclePolicyPreview(t.Context(), &ecr.GetLifecyclePolicyPreviewInput{RepositoryName: repo})
-	wantECRErr(t, err, &types.LifecyclePolicyPreviewNotFoundException{})
+	ecrtest.WantECRErr(t, err, &types.LifecyclePolicyPreviewNotFoundException{})
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
@@ -53,9 +55,9 @@ func TestRepositoryPolicy(t *testing.T) {
 		"Repository policy does not exist for the repository with name 'pol/app' in the registry with id '000000000000'")}
 
 	_, err := client.GetRepositoryPolicy(t.Context(), &ecr.GetRepositoryPolicyInput{RepositoryName: repo})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 	_, err = client.DeleteRepositoryPolicy(t.Context(), &ecr.DeleteRepositoryPolicyInput{RepositoryName: repo})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 
 	set, err := client.SetRepositoryPolicy(t.Context(), &ecr.SetRepositoryPolicyInput{RepositoryName: repo, PolicyText: aws.String(publicPull)})
 	if err != nil {
@@ -74,7 +76,7 @@ func TestRepositoryPolicy(t *testing.T) {
 		t.Fatalf("DeleteRepositoryPolicy: %v %+v", err, del)
 	}
 	_, err = client.GetRepositoryPolicy(t.Context(), &ecr.GetRepositoryPolicyInput{RepositoryName: repo})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 }
 
 func TestSetRepositoryPolicyErrors(t *testing.T) {
@@ -85,7 +87,7 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 	// the root too, as on AWS.
 	inst.CreateRepository("pol/locked")
 	client := inst.ECR()
-	invalid := invalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'")
+	invalid := ecrtest.InvalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'")
 	tests := []struct {
 		name    string
 		repo    string
@@ -101,7 +103,7 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 		{name: "longer than 10,240 characters", repo: "pol/app", text: publicPull + strings.Repeat(" ", 10241-len(publicPull)), wantErr: invalid},
 		{name: "principal that is not one", repo: "pol/app",
 			text:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"nobody"},"Action":"ecr:BatchGetImage"}]}`,
-			wantErr: invalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'")},
+			wantErr: ecrtest.InvalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'")},
 		{name: "lock-out without force", repo: "pol/app", text: lockout, wantErr: invalid},
 		{name: "lock-out with force", repo: "pol/locked", text: lockout, force: true},
 		{name: "missing repository", repo: "pol/nope", text: publicPull, wantErr: repoNotFoundErr("pol/nope", "000000000000")},
@@ -118,7 +120,7 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 				}
 				return
 			}
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 		})
 	}
 	for _, op := range []func() error{
@@ -131,7 +133,7 @@ func TestSetRepositoryPolicyErrors(t *testing.T) {
 			return err
 		},
 	} {
-		wantECRErr(t, op(), repoNotFoundErr("pol/nope", "000000000000"))
+		ecrtest.WantECRErr(t, op(), repoNotFoundErr("pol/nope", "000000000000"))
 	}
 }
 
@@ -142,14 +144,14 @@ func TestRegistryPolicy(t *testing.T) {
 	notFound := &types.RegistryPolicyNotFoundException{Message: aws.String("Registry policy does not exist in the registry with id '000000000000'")}
 
 	_, err := client.GetRegistryPolicy(t.Context(), &ecr.GetRegistryPolicyInput{})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 	_, err = client.DeleteRegistryPolicy(t.Context(), &ecr.DeleteRegistryPolicyInput{})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 
-	invalid := invalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid registry policy provided'")
+	invalid := ecrtest.InvalidParamErr("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid registry policy provided'")
 	for _, bad := range []string{"{", `{"Statement":"all"}`, `{"Version":"2012-10-17"}`} {
 		_, err := client.PutRegistryPolicy(t.Context(), &ecr.PutRegistryPolicyInput{PolicyText: aws.String(bad)})
-		wantECRErr(t, err, invalid)
+		ecrtest.WantECRErr(t, err, invalid)
 	}
 
 	put, err := client.PutRegistryPolicy(t.Context(), &ecr.PutRegistryPolicyInput{PolicyText: aws.String(replication)})
@@ -169,5 +171,5 @@ func TestRegistryPolicy(t *testing.T) {
 		t.Fatalf("DeleteRegistryPolicy: %v %+v", err, del)
 	}
 	_, err = client.GetRegistryPolicy(t.Context(), &ecr.GetRegistryPolicyInput{})
-	wantECRErr(t, err, notFound)
+	ecrtest.WantECRErr(t, err, notFound)
 }

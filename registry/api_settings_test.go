@@ -1,11 +1,11 @@
 package registry_test
 
 import (
-	"errors"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -13,25 +13,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/registry"
 )
-
-// wantECRErr checks that err is the typed ECR exception of want (found with
-// errors.As) and, when want has a message, that it carries that text.
-func wantECRErr(t *testing.T, err error, want smithy.APIError) {
-	t.Helper()
-	target := reflect.New(reflect.TypeOf(want))
-	if !errors.As(err, target.Interface()) {
-		t.Fatalf("got %v, want %s", err, want.ErrorCode())
-	}
-	got := target.Elem().Interface().(smithy.APIError)
-	if want.ErrorMessage() != "" && got.ErrorMessage() != want.ErrorMessage() {
-		t.Fatalf("%s message\n got %q\nwant %q", want.ErrorCode(), got.ErrorMessage(), want.ErrorMessage())
-	}
-}
-
-// Typed exceptions with ECR's message, for the tables.
-func invalidParamErr(msg string) *types.InvalidParameterException {
-	return &types.InvalidParameterException{Message: aws.String(msg)}
-}
 
 func repoNotFoundErr(name, registry string) *types.RepositoryNotFoundException {
 	return &types.RepositoryNotFoundException{Message: aws.String(
@@ -54,9 +35,9 @@ func TestPutImageTagMutabilitySetting(t *testing.T) {
 		{name: "immutable", repo: "settings/app", value: types.ImageTagMutabilityImmutable},
 		{name: "immutable with exclusion", repo: "settings/app", value: types.ImageTagMutabilityImmutableWithExclusion, filters: filters},
 		{name: "back to mutable", repo: "settings/app", value: types.ImageTagMutabilityMutable},
-		{name: "unknown value", repo: "settings/app", value: "SOMETIMES", wantErr: invalidParamErr(
+		{name: "unknown value", repo: "settings/app", value: "SOMETIMES", wantErr: ecrtest.InvalidParamErr(
 			"Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION]'")},
-		{name: "filters need an exclusion mode", repo: "settings/app", value: types.ImageTagMutabilityMutable, filters: filters, wantErr: invalidParamErr(
+		{name: "filters need an exclusion mode", repo: "settings/app", value: types.ImageTagMutabilityMutable, filters: filters, wantErr: ecrtest.InvalidParamErr(
 			"Image tag mutability exclusion filters can only be provided when imageTagMutability is IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION.")},
 		{name: "missing repository", repo: "settings/nope", value: types.ImageTagMutabilityImmutable, wantErr: repoNotFoundErr("settings/nope", "000000000000")},
 		{name: "bad repository name", repo: "Bad", value: types.ImageTagMutabilityImmutable, wantErr: &types.InvalidParameterException{}},
@@ -66,7 +47,7 @@ func TestPutImageTagMutabilitySetting(t *testing.T) {
 			RepositoryName: aws.String(tc.repo), ImageTagMutability: tc.value, ImageTagMutabilityExclusionFilters: tc.filters,
 		})
 		if tc.wantErr != nil {
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 			continue
 		}
 		if err != nil {
@@ -103,7 +84,7 @@ func TestPutImageScanningConfiguration(t *testing.T) {
 	_, err := client.PutImageScanningConfiguration(t.Context(), &ecr.PutImageScanningConfigurationInput{
 		RepositoryName: aws.String("scan/nope"), ImageScanningConfiguration: &types.ImageScanningConfiguration{ScanOnPush: true},
 	})
-	wantECRErr(t, err, repoNotFoundErr("scan/nope", "000000000000"))
+	ecrtest.WantECRErr(t, err, repoNotFoundErr("scan/nope", "000000000000"))
 }
 
 func TestResourceTags(t *testing.T) {
@@ -165,9 +146,9 @@ func TestResourceTagErrors(t *testing.T) {
 		tags    []types.Tag
 		wantErr smithy.APIError
 	}{
-		{name: "not an ARN", arn: "tags/full", wantErr: invalidParamErr("The ARN provided is invalid.")},
-		{name: "not a repository ARN", arn: "arn:aws:s3:::bucket", wantErr: invalidParamErr("The ARN provided is invalid.")},
-		{name: "another region", arn: "arn:aws:ecr:eu-west-1:000000000000:repository/tags/full", wantErr: invalidParamErr("The ARN provided is invalid.")},
+		{name: "not an ARN", arn: "tags/full", wantErr: ecrtest.InvalidParamErr("The ARN provided is invalid.")},
+		{name: "not a repository ARN", arn: "arn:aws:s3:::bucket", wantErr: ecrtest.InvalidParamErr("The ARN provided is invalid.")},
+		{name: "another region", arn: "arn:aws:ecr:eu-west-1:000000000000:repository/tags/full", wantErr: ecrtest.InvalidParamErr("The ARN provided is invalid.")},
 		{name: "missing repository", arn: "arn:aws:ecr:us-east-1:000000000000:repository/tags/nope", wantErr: repoNotFoundErr("tags/nope", "000000000000")},
 		// Another account's repository is a cross-account request: with no
 		// repository policy there, it is denied before anything is looked up.
@@ -185,14 +166,14 @@ func TestResourceTagErrors(t *testing.T) {
 				tags = []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}
 			}
 			_, err := client.TagResource(t.Context(), &ecr.TagResourceInput{ResourceArn: aws.String(tc.arn), Tags: tags})
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 			if tc.tags != nil {
 				return // tag validation belongs to TagResource only
 			}
 			_, err = client.ListTagsForResource(t.Context(), &ecr.ListTagsForResourceInput{ResourceArn: aws.String(tc.arn)})
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 			_, err = client.UntagResource(t.Context(), &ecr.UntagResourceInput{ResourceArn: aws.String(tc.arn), TagKeys: []string{"k"}})
-			wantECRErr(t, err, tc.wantErr)
+			ecrtest.WantECRErr(t, err, tc.wantErr)
 		})
 	}
 }

@@ -1,4 +1,7 @@
-package emulator_test
+// Package ecrtest holds the test helpers the emulator's and the registry's
+// tests share: pushing a random image with go-containerregistry, and
+// checking the typed exceptions aws-sdk-go-v2 returns. Tests only.
+package ecrtest
 
 import (
 	"errors"
@@ -8,15 +11,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/smithy-go"
-	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
-// pushImage writes a random image through the registry API under each tag
+// Registry is a test's registry: references on it, and the options that
+// reach it authenticated.
+type Registry interface {
+	Ref(s string) name.Reference
+	Remote() []remote.Option
+}
+
+// PushImage writes a random image through the registry API under each tag
 // (or by digest alone when there is none) and returns it.
-func pushImage(t *testing.T, inst *ecrlinktest.Instance, repo string, tags ...string) v1.Image {
+func PushImage(t *testing.T, inst Registry, repo string, tags ...string) v1.Image {
 	t.Helper()
 	img, err := random.Image(300, 2)
 	if err != nil {
@@ -38,7 +48,8 @@ func pushImage(t *testing.T, inst *ecrlinktest.Instance, repo string, tags ...st
 	return img
 }
 
-func digestOf(t *testing.T, img interface{ Digest() (v1.Hash, error) }) string {
+// DigestOf is img's digest.
+func DigestOf(t *testing.T, img interface{ Digest() (v1.Hash, error) }) string {
 	t.Helper()
 	d, err := img.Digest()
 	if err != nil {
@@ -47,7 +58,8 @@ func digestOf(t *testing.T, img interface{ Digest() (v1.Hash, error) }) string {
 	return d.String()
 }
 
-func rawManifest(t *testing.T, img interface{ RawManifest() ([]byte, error) }) string {
+// RawManifest is img's manifest as sent.
+func RawManifest(t *testing.T, img interface{ RawManifest() ([]byte, error) }) string {
 	t.Helper()
 	b, err := img.RawManifest()
 	if err != nil {
@@ -56,9 +68,9 @@ func rawManifest(t *testing.T, img interface{ RawManifest() ([]byte, error) }) s
 	return string(b)
 }
 
-// wantECRErr checks that err is the typed ECR exception of want (found with
+// WantECRErr checks that err is the typed ECR exception of want (found with
 // errors.As) and, when want has a message, that it carries that text.
-func wantECRErr(t *testing.T, err error, want smithy.APIError) {
+func WantECRErr(t *testing.T, err error, want smithy.APIError) {
 	t.Helper()
 	target := reflect.New(reflect.TypeOf(want))
 	if !errors.As(err, target.Interface()) {
@@ -70,25 +82,25 @@ func wantECRErr(t *testing.T, err error, want smithy.APIError) {
 	}
 }
 
-// Typed exceptions with ECR's message, for the tables.
-func invalidParamErr(msg string) *types.InvalidParameterException {
+// InvalidParamErr is ECR's InvalidParameterException with msg, for the tables.
+func InvalidParamErr(msg string) *types.InvalidParameterException {
 	return &types.InvalidParameterException{Message: aws.String(msg)}
 }
 
-// exception is what every typed ECR exception offers.
-type exception interface {
+// Exception is what every typed ECR exception offers.
+type Exception interface {
 	error
 	ErrorMessage() string
 }
 
-// isException reports whether err is the ECR exception E.
-func isException[E exception](err error) bool {
+// IsException reports whether err is the ECR exception E.
+func IsException[E Exception](err error) bool {
 	var e E
 	return errors.As(err, &e)
 }
 
-// exceptionMessage returns the message of the ECR exception E in err.
-func exceptionMessage[E exception](t *testing.T, err error) string {
+// ExceptionMessage returns the message of the ECR exception E in err.
+func ExceptionMessage[E Exception](t *testing.T, err error) string {
 	t.Helper()
 	var e E
 	if !errors.As(err, &e) {
