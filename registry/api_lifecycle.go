@@ -8,10 +8,23 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/ecrlink/ecrlink/registry/lifecycle"
 )
 
-// Lifecycle policies and their preview (ECR-FACTS §2.1 T2). The rules are
-// evaluated by lifecycle.go; validation is lifecycle_validate.go.
+// Lifecycle policies and their preview (ECR-FACTS §2.1 T2). The grammar,
+// its validation and the rule engine are package lifecycle.
+
+// parseLifecyclePolicy is lifecycle.Parse with its rejection answered as
+// ECR does, an InvalidParameterException of the same text.
+func parseLifecyclePolicy(text string) (*lifecycle.Policy, error) {
+	p, err := lifecycle.Parse(text)
+	var invalid *lifecycle.InvalidPolicyError
+	if errors.As(err, &invalid) {
+		return nil, invalidParam(invalid.Field, invalid.Constraint)
+	}
+	return p, err
+}
 
 func lifecyclePolicyNotFound(name, registryID string) *APIError {
 	return apiErr("LifecyclePolicyNotFoundException",
@@ -60,7 +73,7 @@ func putLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, erro
 	if _, err := parseLifecyclePolicy(in.Text); err != nil {
 		return nil, err
 	}
-	text := compactLifecycleText(in.Text)
+	text := lifecycle.Compact(in.Text)
 	m, err := s.changeRepo(ctx, in.RegistryID, in.RepositoryName, func(m *repoMeta) error {
 		m.Lifecycle = text
 		return nil
@@ -101,9 +114,9 @@ type lifecyclePreview struct {
 	// RepositoryCreatedAt ties the preview to one incarnation of the
 	// repository: a preview of a deleted repository does not reappear when
 	// a repository of the same name is created.
-	RepositoryCreatedAt time.Time         `json:"repositoryCreatedAt"`
-	Text                string            `json:"lifecyclePolicyText"`
-	Results             []lifecycleExpiry `json:"results"`
+	RepositoryCreatedAt time.Time          `json:"repositoryCreatedAt"`
+	Text                string             `json:"lifecyclePolicyText"`
+	Results             []lifecycle.Expiry `json:"results"`
 }
 
 const previewPrefix = "lifecyclePreviews/"
@@ -164,14 +177,14 @@ func (s *Service) runPreview(ctx context.Context, m *repoMeta, text string) erro
 	if err != nil {
 		return err
 	}
-	in := make([]lifecycleImage, len(images))
+	in := make([]lifecycle.Image, len(images))
 	for i, img := range images {
-		in[i] = lifecycleImage{Digest: img.Digest.String(), Tags: img.Tags, PushedAt: img.PushedAt}
+		in[i] = lifecycle.Image{Digest: img.Digest.String(), Tags: img.Tags, PushedAt: img.PushedAt}
 	}
 	b, err := json.Marshal(lifecyclePreview{
 		RepositoryCreatedAt: m.CreatedAt,
 		Text:                text,
-		Results:             policy.expire(in, s.cfg.Now()),
+		Results:             policy.Expire(in, s.cfg.Now()),
 	})
 	if err != nil {
 		return err
@@ -240,7 +253,7 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 	if err != nil {
 		return nil, err
 	}
-	selected := slices.DeleteFunc(slices.Clone(p.Results), func(e lifecycleExpiry) bool { return !in.wants(e.Image) })
+	selected := slices.DeleteFunc(slices.Clone(p.Results), func(e lifecycle.Expiry) bool { return !in.wants(e.Image) })
 	if offset > len(selected) {
 		return nil, errInvalidNextToken
 	}
@@ -305,7 +318,7 @@ func (in *previewIn) check(pages pageTokens, scope pageScope) (limit, offset int
 }
 
 // wants reports whether img passes the request's filter and imageIds.
-func (in *previewIn) wants(img lifecycleImage) bool {
+func (in *previewIn) wants(img lifecycle.Image) bool {
 	if in.Filter != nil {
 		switch tagged := len(img.Tags) > 0; in.Filter.TagStatus {
 		case "TAGGED":

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecrlink/ecrlink/policyeval"
+	"github.com/ecrlink/ecrlink/registry/lifecycle"
 )
 
 // Repository and registry policies (ECR-FACTS §2.1 T2, POLICY-FACTS §8.3).
@@ -93,7 +94,7 @@ func everyone(p json.RawMessage) bool {
 // ecr:SetRepositoryPolicy, action names being case-insensitive wildcards.
 func coversSetPolicy(a json.RawMessage) bool {
 	for _, pat := range stringOrList(a) {
-		if wildcardMatch(strings.ToLower(pat), "ecr:setrepositorypolicy") {
+		if lifecycle.WildcardMatch(strings.ToLower(pat), "ecr:setrepositorypolicy") {
 			return true
 		}
 	}

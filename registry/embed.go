@@ -16,6 +16,7 @@ import (
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
 	"github.com/distribution/distribution/v3/registry/storage/driver/factory"
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem" // registers "filesystem"
+	"github.com/ecrlink/ecrlink/registry/longnames"
 	"github.com/ecrlink/ecrlink/registry/memdriver"
 	"github.com/sirupsen/logrus"
 )
@@ -121,7 +122,7 @@ func storageParameters(cfg Config) configuration.Storage {
 // newApp builds the embedded distribution app on driver for s; secret
 // signs distribution's upload state.
 func newApp(ctx context.Context, s *Service, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
-	if err := errors.Join(registerCapture(), registerLongNames(), registerGuard()); err != nil {
+	if err := errors.Join(registerCapture(), longnames.Register(), registerGuard()); err != nil {
 		return nil, nil, err
 	}
 	routeLogrus()
@@ -153,7 +154,7 @@ func newApp(ctx context.Context, s *Service, driver configuration.Storage, secre
 	cfg.Middleware = map[string][]configuration.Middleware{
 		"registry":   {{Name: captureMiddleware, Options: configuration.Parameters{"capture": c}}},
 		"repository": {{Name: guardMiddleware, Options: configuration.Parameters{"service": s}}},
-		"storage":    {{Name: longNamesMiddleware}},
+		"storage":    {{Name: longnames.Name}},
 	}
 	defer func() { // NewApp panics on configuration errors
 		if r := recover(); r != nil {

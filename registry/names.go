@@ -66,7 +66,7 @@ func validTag(tag string) bool {
 // imageTagPattern is the tag grammar ECR enforces on the API, as its
 // messages print it (datawire/forge#99, alexjurkiewicz/ecr-scan-image#40);
 // the model itself states only the length (ECR-FACTS §2.3). Every such tag
-// is storable: see longnames.go.
+// is storable: see package longnames.
 var imageTagPattern = regexp.MustCompile(`^[a-zA-Z0-9-_.]+$`)
 
 // checkImageTag reports the InvalidParameterException ECR gives for a bad

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/registry/longnames"
 )
 
 // repoMeta is ecrlink's record of one repository: everything ECR knows about
@@ -64,7 +66,7 @@ func repoKey(name string) string { return repoPrefix + metaName(name) + ".json" 
 // MinIO's limit on a key segment) is stored under its hash; "_" starts no
 // repository name, so the two forms cannot meet.
 func metaName(name string) string {
-	if e := url.PathEscape(name); len(e)+len(".json") <= maxComponent {
+	if e := url.PathEscape(name); len(e)+len(".json") <= longnames.MaxComponent {
 		return e
 	}
 	sum := sha256.Sum256([]byte(name))

@@ -1,13 +1,10 @@
 package registry
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"path"
@@ -129,60 +126,6 @@ func explainS3Error(c *S3Config, err error) error {
 		return fmt.Errorf("s3 %s bucket %s: the server refused the credentials; check --s3-access-key and --s3-secret-key: %w", c.Endpoint, c.Bucket, err)
 	}
 	return fmt.Errorf("s3 %s bucket %s: cannot reach the server; check that MinIO is running at --s3-endpoint and that TLS settings match its scheme: %w", c.Endpoint, c.Bucket, err)
-}
-
-// s3Store is the metaStore in the bucket: one object per key under
-// ROOT/meta/. A single PUT is atomic, as DESIGN.md asks.
-type s3Store struct {
-	client *minio.Client
-	bucket string
-	prefix string // ROOT/meta/
-}
-
-func (s *s3Store) object(key string) string { return s.prefix + key }
-
-func (s *s3Store) Get(ctx context.Context, key string) ([]byte, error) {
-	o, err := s.client.GetObject(ctx, s.bucket, s.object(key), minio.GetObjectOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("meta %s: %w", key, err)
-	}
-	defer o.Close()
-	b, err := io.ReadAll(io.LimitReader(o, 16<<20))
-	if err != nil {
-		if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
-			return nil, fmt.Errorf("meta %s: %w", key, fs.ErrNotExist)
-		}
-		return nil, fmt.Errorf("meta %s: %w", key, err)
-	}
-	return b, nil
-}
-
-func (s *s3Store) Put(ctx context.Context, key string, data []byte) error {
-	_, err := s.client.PutObject(ctx, s.bucket, s.object(key), bytes.NewReader(data), int64(len(data)),
-		minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true})
-	if err != nil {
-		return fmt.Errorf("meta %s: %w", key, err)
-	}
-	return nil
-}
-
-func (s *s3Store) Delete(ctx context.Context, key string) error {
-	err := s.client.RemoveObject(ctx, s.bucket, s.object(key), minio.RemoveObjectOptions{})
-	if err != nil && minio.ToErrorResponse(err).Code != minio.NoSuchKey {
-		return fmt.Errorf("meta %s: %w", key, err)
-	}
-	return nil
-}
-
-func (s *s3Store) List(ctx context.Context, prefix string) ([]string, error) {
-	var keys []string
-	for o := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.object(prefix), Recursive: true}) {
-		if o.Err != nil {
-			return nil, fmt.Errorf("meta list %s: %w", prefix, o.Err)
-		}
-		keys = append(keys, strings.TrimPrefix(o.Key, s.prefix))
-	}
-	return keys, nil // ListObjects is in key order
 }
 
 // MinIO returns the client and the blob root of an S3-backed Service, for

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/registry/metastore"
 	"github.com/ecrlink/ecrlink/reqinfo"
 
 	"github.com/distribution/distribution/v3"
@@ -27,7 +28,7 @@ type Service struct {
 	app    *handlers.App
 	ns     distribution.Namespace
 	driver storagedriver.StorageDriver
-	meta   metaStore
+	meta   metastore.Store
 	tokens *tokenIssuer
 	pages  pageTokens
 	s3     *minio.Client // nil unless Config.S3
@@ -67,11 +68,11 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 			return nil, err
 		}
 		s.s3 = client
-		s.meta = &s3Store{client: client, bucket: cfg.S3.Bucket, prefix: cfg.S3.RootDirectory + "/meta/"}
+		s.meta = metastore.NewS3(client, cfg.S3.Bucket, cfg.S3.RootDirectory+"/meta/")
 	case cfg.DataDir == "":
-		s.meta = newMemStore()
+		s.meta = metastore.NewMemory()
 	default:
-		fsm, err := newFileStore(filepath.Join(cfg.DataDir, "meta"))
+		fsm, err := metastore.NewFiles(filepath.Join(cfg.DataDir, "meta"))
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/registry/metastore"
 )
 
 // tokenLifetime is ECR's: "The authorization token is valid for 12 hours."
@@ -52,7 +53,7 @@ type tokenPayload struct {
 }
 
 // loadTokenKey returns the store's token key, creating it on first use.
-func loadTokenKey(ctx context.Context, m metaStore) ([]byte, error) {
+func loadTokenKey(ctx context.Context, m metastore.Store) ([]byte, error) {
 	key, err := m.Get(ctx, tokenKeyName)
 	if err == nil && len(key) == 32 {
 		return key, nil

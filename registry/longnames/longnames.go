@@ -1,4 +1,6 @@
-package registry
+// Package longnames is the distribution storage middleware that lets every
+// storage mode hold the tags ECR accepts: see the comment on its constants.
+package longnames
 
 import (
 	"context"
@@ -19,25 +21,36 @@ import (
 // directories, so that every storage mode holds what ECR accepts, with the
 // same limits everywhere.
 //
-// A component is stored as a chain when it is longer than maxComponent, or
+// A component is stored as a chain when it is longer than MaxComponent, or
 // when it is "." or starts with ".." (valid ECR tags that a filesystem would
 // read as a relative path, or that would look like a chain). Each link of
-// the chain is at most maxComponent bytes: chainMore and a slice of the
+// the chain is at most MaxComponent bytes: chainMore and a slice of the
 // name, and last chainEnd and the rest. Every stored component that starts
 // with ".." is a chain (tags that do are chained too), so the mapping is
 // unambiguous and reversible; only a data directory written before this
 // middleware can hold such a tag unchained, which then reads back wrong
 // (the README says so).
 const (
-	longNamesMiddleware = "ecrlink-longnames"
-	maxComponent        = 255
-	chainMore           = "..-"
-	chainEnd            = ".._"
-	chainSlice          = maxComponent - len(chainMore)
+	chainMore  = "..-"
+	chainEnd   = ".._"
+	chainSlice = MaxComponent - len(chainMore)
 )
 
-var registerLongNames = sync.OnceValue(func() error {
-	return storagemiddleware.Register(longNamesMiddleware, func(_ context.Context, d storagedriver.StorageDriver,
+// MaxComponent is the longest path component, in bytes, that every store
+// takes (NAME_MAX; MinIO's limit on a key segment). registry's metadata
+// keys are held to it too.
+const MaxComponent = 255
+
+// Name is the middleware's name in distribution's storage middleware
+// configuration.
+const Name = "ecrlink-longnames"
+
+// Register adds the middleware to distribution's process-wide registry of
+// storage middleware, once: that registry refuses a second registration.
+func Register() error { return register() }
+
+var register = sync.OnceValue(func() error {
+	return storagemiddleware.Register(Name, func(_ context.Context, d storagedriver.StorageDriver,
 		_ map[string]any) (storagedriver.StorageDriver, error) {
 		return &longNames{StorageDriver: d}, nil
 	})
@@ -45,12 +58,12 @@ var registerLongNames = sync.OnceValue(func() error {
 
 // needsChain reports whether component c cannot be stored as it is.
 func needsChain(c string) bool {
-	return len(c) > maxComponent || c == "." || strings.HasPrefix(c, "..")
+	return len(c) > MaxComponent || c == "." || strings.HasPrefix(c, "..")
 }
 
 // storedPath maps a path as distribution names it to the path stored.
 func storedPath(p string) string {
-	if !strings.Contains(p, ".") && len(p) <= maxComponent {
+	if !strings.Contains(p, ".") && len(p) <= MaxComponent {
 		return p // the common case: nothing to map
 	}
 	parts := strings.Split(p, "/")

@@ -1,4 +1,12 @@
-package registry
+// Package lifecycle is ECR's lifecycle-policy grammar and its rule engine:
+// Parse validates policy text as PutLifecyclePolicy does, with ECR's texts,
+// and Policy.Expire says which images a policy expires. It is pure (text,
+// images and a clock in; rules, expiries or an *InvalidPolicyError out) so
+// that the preview, and any future evaluator, share one implementation that
+// is unit-tested against the examples in AWS's guide
+// (awsdocs/amazon-ecr-user-guide doc_source/lifecycle_policy_examples.md,
+// LifecyclePolicies.md "Lifecycle policy evaluation rules").
+package lifecycle
 
 import (
 	"cmp"
@@ -6,13 +14,6 @@ import (
 	"strings"
 	"time"
 )
-
-// The lifecycle rule engine: which images a lifecycle policy expires. It is
-// pure (images and a clock in, expiries out) so that the preview, and any
-// future evaluator, share one implementation that is unit-tested against
-// the examples in AWS's guide (awsdocs/amazon-ecr-user-guide
-// doc_source/lifecycle_policy_examples.md, LifecyclePolicies.md "Lifecycle
-// policy evaluation rules").
 
 // Lifecycle grammar values (LifecyclePolicies.md, "Lifecycle policy
 // parameters").
@@ -25,14 +26,14 @@ const (
 	countSincePushed    = "sinceImagePushed"
 )
 
-// lifecyclePolicy is a validated policy, rules in ascending rulePriority.
-type lifecyclePolicy struct {
-	Rules []lifecycleRule
+// Policy is a validated policy, rules in ascending rulePriority.
+type Policy struct {
+	Rules []Rule
 }
 
-// lifecycleRule is one rule. Only action "expire" exists in the grammar
+// Rule is one rule. Only action "expire" exists in the grammar
 // ecrlink accepts, so the action is implied.
-type lifecycleRule struct {
+type Rule struct {
 	Priority    int
 	Description string
 	TagStatus   string   // tagStatusTagged, tagStatusUntagged or tagStatusAny
@@ -42,29 +43,31 @@ type lifecycleRule struct {
 	CountNumber int      // images kept, or days
 }
 
-// lifecycleImage is what a rule looks at: an image's tags and push time.
-type lifecycleImage struct {
+// Image is what a rule looks at: an image's tags and push time. Its
+// fields carry no JSON tags on purpose: registry stores previews as
+// JSON, and the member names are the field names.
+type Image struct {
 	Digest   string
 	Tags     []string
 	PushedAt time.Time
 }
 
-// lifecycleExpiry is one image a policy expires and the rule that did.
-type lifecycleExpiry struct {
-	Image    lifecycleImage
+// Expiry is one image a policy expires and the rule that did.
+type Expiry struct {
+	Image    Image
 	Priority int
 }
 
-// expire evaluates p on images at time now. AWS's rules, in its words:
+// Expire evaluates p on images at time now. AWS's rules, in its words:
 // "An image is expired by exactly one or zero rules"; "An image that matches
 // the tagging requirements of a rule cannot be expired by a rule with a
 // lower priority"; "Rules can never mark images that are marked by higher
 // priority rules, but can still identify them as if they haven't been
 // expired" — so each rule counts every image it selects, and expires only
 // those no earlier rule selected. The result is ordered oldest first.
-func (p *lifecyclePolicy) expire(images []lifecycleImage, now time.Time) []lifecycleExpiry {
+func (p *Policy) Expire(images []Image, now time.Time) []Expiry {
 	claimed := make([]bool, len(images)) // selected by a higher-priority rule
-	var out []lifecycleExpiry
+	var out []Expiry
 	for _, r := range p.Rules {
 		var selected []int
 		for i := range images {
@@ -74,25 +77,25 @@ func (p *lifecyclePolicy) expire(images []lifecycleImage, now time.Time) []lifec
 		}
 		for _, i := range r.marks(images, selected, now) {
 			if !claimed[i] {
-				out = append(out, lifecycleExpiry{images[i], r.Priority})
+				out = append(out, Expiry{images[i], r.Priority})
 			}
 		}
 		for _, i := range selected {
 			claimed[i] = true
 		}
 	}
-	slices.SortFunc(out, func(a, b lifecycleExpiry) int { return olderFirst(a.Image, b.Image) })
+	slices.SortFunc(out, func(a, b Expiry) int { return olderFirst(a.Image, b.Image) })
 	return out
 }
 
 // olderFirst orders images by push time, then digest, so that images
 // pushed in the same instant still sort the same way every time.
-func olderFirst(a, b lifecycleImage) int {
+func olderFirst(a, b Image) int {
 	return cmp.Or(a.PushedAt.Compare(b.PushedAt), strings.Compare(a.Digest, b.Digest))
 }
 
 // selects reports whether the rule's tag selection matches img.
-func (r *lifecycleRule) selects(img lifecycleImage) bool {
+func (r *Rule) selects(img Image) bool {
 	switch r.TagStatus {
 	case tagStatusAny:
 		return true
@@ -110,7 +113,7 @@ func (r *lifecycleRule) selects(img lifecycleImage) bool {
 		}
 	}
 	for _, p := range r.TagPatterns {
-		if !slices.ContainsFunc(img.Tags, func(t string) bool { return wildcardMatch(p, t) }) {
+		if !slices.ContainsFunc(img.Tags, func(t string) bool { return WildcardMatch(p, t) }) {
 			return false
 		}
 	}
@@ -122,7 +125,7 @@ func (r *lifecycleRule) selects(img lifecycleImage) bool {
 // youngest to oldest based on pushed_at_time and then all images greater
 // than the specified count are expired"), or pushed more than CountNumber
 // days before now.
-func (r *lifecycleRule) marks(images []lifecycleImage, selected []int, now time.Time) []int {
+func (r *Rule) marks(images []Image, selected []int, now time.Time) []int {
 	if r.CountType == countSincePushed {
 		// A date, not a Duration: countNumber may be up to 2^31-1 days,
 		// far beyond what a Duration holds.
@@ -139,9 +142,11 @@ func (r *lifecycleRule) marks(images []lifecycleImage, selected []int, now time.
 	return byAge[r.CountNumber:]
 }
 
-// wildcardMatch reports whether s matches pattern, in which "*" stands for
-// any run of characters and everything else for itself.
-func wildcardMatch(pattern, s string) bool {
+// WildcardMatch reports whether s matches pattern, in which "*" stands for
+// any run of characters and everything else for itself. It is exported for
+// registry's repository-policy check, which matches action names the same
+// way.
+func WildcardMatch(pattern, s string) bool {
 	parts := strings.Split(pattern, "*")
 	if len(parts) == 1 {
 		return pattern == s

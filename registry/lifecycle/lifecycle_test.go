@@ -1,4 +1,4 @@
-package registry
+package lifecycle
 
 import (
 	"errors"
@@ -14,16 +14,16 @@ var lifecycleNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // img is an image in a test repository: named by its digest, tagged, and
 // pushed the given number of days before lifecycleNow.
-func img(name string, daysAgo float64, tags ...string) lifecycleImage {
-	return lifecycleImage{Digest: name, Tags: tags,
+func img(name string, daysAgo float64, tags ...string) Image {
+	return Image{Digest: name, Tags: tags,
 		PushedAt: lifecycleNow.Add(-time.Duration(daysAgo * float64(24*time.Hour)))}
 }
 
 // mustPolicy parses a policy given as its rules, padded past the 100
 // character minimum by the envelope.
-func mustPolicy(t *testing.T, rules string) *lifecyclePolicy {
+func mustPolicy(t *testing.T, rules string) *Policy {
 	t.Helper()
-	p, err := parseLifecyclePolicy(`{"rules": [` + rules + `]}`)
+	p, err := Parse(`{"rules": [` + rules + `]}`)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -34,14 +34,14 @@ func TestLifecycleExpire(t *testing.T) {
 	t.Parallel()
 	// Repositories of the "Filtering on Multiple Rules" and "Multiple Tags
 	// in a Single Rule" examples (lifecycle_policy_examples.md).
-	multiRules := []lifecycleImage{
+	multiRules := []Image{
 		img("A", 10, "beta-1", "prod-1"), img("B", 9, "beta-2", "prod-2"), img("C", 8, "beta-3"),
 	}
-	multiTagsA := []lifecycleImage{
+	multiTagsA := []Image{
 		img("A", 12, "alpha-1"), img("B", 11, "beta-1"), img("C", 10, "alpha-2", "beta-2"),
 		img("D", 4, "alpha-3"), img("E", 3, "beta-3"), img("F", 2, "alpha-4", "beta-4"),
 	}
-	multiTagsB := []lifecycleImage{
+	multiTagsB := []Image{
 		img("A", 10, "alpha-1", "beta-1", "gamma-1"), img("B", 9, "alpha-2", "beta-2"),
 		img("C", 8, "alpha-3", "beta-3", "gamma-2"),
 	}
@@ -52,25 +52,25 @@ func TestLifecycleExpire(t *testing.T) {
 	tests := []struct {
 		name   string
 		rules  string
-		images []lifecycleImage
+		images []Image
 		want   []string // "digest@priority", oldest first
 	}{
 		{
 			name:   "untagged older than 14 days",
 			rules:  `{"rulePriority": 1, "description": "Expire images older than 14 days", "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("old", 20), img("young", 10), img("tagged-old", 30, "v1"), img("edge", 14)},
+			images: []Image{img("old", 20), img("young", 10), img("tagged-old", 30, "v1"), img("edge", 14)},
 			want:   []string{"old@1"},
 		},
 		{
 			name:   "tagPatternList prod* older than 14 days",
 			rules:  `{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["prod*"], "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("p-old", 15, "prod-1"), img("p-new", 13, "prod-2"), img("d-old", 40, "dev-1"), img("u-old", 40)},
+			images: []Image{img("p-old", 15, "prod-1"), img("p-new", 13, "prod-2"), img("d-old", 40, "dev-1"), img("u-old", 40)},
 			want:   []string{"p-old@1"},
 		},
 		{
 			name:   "keep only one untagged image",
 			rules:  `{"rulePriority": 1, "description": "Keep only one untagged image, expire all others", "selection": {"tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("u3", 3), img("u1", 1), img("u2", 2), img("t", 9, "latest")},
+			images: []Image{img("u3", 3), img("u1", 1), img("u2", 2), img("t", 9, "latest")},
 			want:   []string{"u3@1", "u2@1"},
 		},
 		{
@@ -101,31 +101,31 @@ func TestLifecycleExpire(t *testing.T) {
 			name: "any rule counts images a higher rule selected but expires only the rest",
 			rules: `{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["release-*"], "countType": "imageCountMoreThan", "countNumber": 5}, "action": {"type": "expire"}},
 				{"rulePriority": 2, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 2}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("r1", 6, "release-1"), img("d1", 5, "dev-1"), img("u1", 4), img("r2", 3, "release-2"), img("d2", 2, "dev-2"), img("r3", 1, "release-3")},
+			images: []Image{img("r1", 6, "release-1"), img("d1", 5, "dev-1"), img("u1", 4), img("r2", 3, "release-2"), img("d2", 2, "dev-2"), img("r3", 1, "release-3")},
 			want:   []string{"d1@2", "u1@2"},
 		},
 		{
 			name:   "wildcards in the middle of a pattern",
 			rules:  `{"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["*test*1*2*3"], "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("m1", 3, "a-test-x1y2z3"), img("m2", 2, "test123"), img("no", 4, "test-1-2-3-4"), img("no2", 5, "tes123")},
+			images: []Image{img("m1", 3, "a-test-x1y2z3"), img("m2", 2, "test123"), img("no", 4, "test-1-2-3-4"), img("no2", 5, "tes123")},
 			want:   []string{"m1@1"},
 		},
 		{
 			name:   "nothing beyond the count",
 			rules:  `{"rulePriority": 7, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 10}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("a", 1), img("b", 2, "x")},
+			images: []Image{img("a", 1), img("b", 2, "x")},
 			want:   nil,
 		},
 		{
 			name:   "the largest day count expires nothing",
 			rules:  `{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 2147483647}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("ancient", 40000), img("new", 0)},
+			images: []Image{img("ancient", 40000), img("new", 0)},
 			want:   nil,
 		},
 		{
 			name:   "same push time is ordered by digest",
 			rules:  `{"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}`,
-			images: []lifecycleImage{img("sha256:b", 1), img("sha256:a", 1), img("sha256:c", 1)},
+			images: []Image{img("sha256:b", 1), img("sha256:a", 1), img("sha256:c", 1)},
 			want:   []string{"sha256:a@1", "sha256:b@1"},
 		},
 	}
@@ -133,7 +133,7 @@ func TestLifecycleExpire(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, e := range mustPolicy(t, tc.rules).expire(tc.images, lifecycleNow) {
+			for _, e := range mustPolicy(t, tc.rules).Expire(tc.images, lifecycleNow) {
 				got = append(got, e.Image.Digest+"@"+strconv.Itoa(e.Priority))
 			}
 			if !slices.Equal(got, tc.want) {
@@ -162,8 +162,8 @@ func TestWildcardMatch(t *testing.T) {
 		{"exact", "exactly", false},
 	}
 	for _, tc := range tests {
-		if got := wildcardMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		if got := WildcardMatch(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("WildcardMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
 		}
 	}
 }
@@ -216,10 +216,10 @@ func TestParseLifecyclePolicyRejects(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := parseLifecyclePolicy(tc.text)
-			var ae *APIError
-			if !errors.As(err, &ae) || ae.Type != "InvalidParameterException" || ae.Message != prefix+tc.want+"'" {
-				t.Fatalf("got %v\nwant InvalidParameterException: %s%s'", err, prefix, tc.want)
+			_, err := Parse(tc.text)
+			var ie *InvalidPolicyError
+			if !errors.As(err, &ie) || ie.Error() != prefix+tc.want+"'" {
+				t.Fatalf("got %v\nwant %s%s'", err, prefix, tc.want)
 			}
 		})
 	}
@@ -228,19 +228,19 @@ func TestParseLifecyclePolicyRejects(t *testing.T) {
 func TestParseLifecyclePolicyLength(t *testing.T) {
 	t.Parallel()
 	short := `{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}`[:99]
-	_, err := parseLifecyclePolicy(short)
-	var ae *APIError
-	if !errors.As(err, &ae) || ae.Message != "Invalid parameter at 'lifecyclePolicyText' failed to satisfy constraint: 'Member must have length greater than or equal to 100'" {
+	_, err := Parse(short)
+	var ie *InvalidPolicyError
+	if !errors.As(err, &ie) || ie.Error() != "Invalid parameter at 'lifecyclePolicyText' failed to satisfy constraint: 'Member must have length greater than or equal to 100'" {
 		t.Fatalf("99 characters: got %v", err)
 	}
-	_, err = parseLifecyclePolicy(strings.Repeat(" ", maxLifecycleText+1))
-	if !errors.As(err, &ae) || !strings.Contains(ae.Message, "less than or equal to 30720") {
+	_, err = Parse(strings.Repeat(" ", maxLifecycleText+1))
+	if !errors.As(err, &ie) || !strings.Contains(ie.Error(), "less than or equal to 30720") {
 		t.Fatalf("30,721 characters: got %v", err)
 	}
 }
 
 // FuzzParseLifecyclePolicy holds the parser and the engine to their
-// contracts on any text: no panic, an InvalidParameterException for every
+// contracts on any text: no panic, an *InvalidPolicyError for every
 // rejection, and for an accepted policy rules in strictly ascending
 // priority and at most one expiry per image, each by a rule that exists.
 func FuzzParseLifecyclePolicy(f *testing.F) {
@@ -248,13 +248,13 @@ func FuzzParseLifecyclePolicy(f *testing.F) {
 	f.Add(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["prod*"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},` +
 		`{"rulePriority":2,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}]}`)
 	f.Add(`{"rules":[{"rulePriority":-9223372036854775809,"selection":{},"action":{}}]}` + strings.Repeat(" ", 40))
-	images := []lifecycleImage{img("a", 30, "prod-1", "beta"), img("b", 3), img("c", 1, "prod-2"), img("d", 400, "x")}
+	images := []Image{img("a", 30, "prod-1", "beta"), img("b", 3), img("c", 1, "prod-2"), img("d", 400, "x")}
 	f.Fuzz(func(t *testing.T, text string) {
-		p, err := parseLifecyclePolicy(text)
+		p, err := Parse(text)
 		if err != nil {
-			var ae *APIError
-			if !errors.As(err, &ae) || ae.Type != "InvalidParameterException" {
-				t.Fatalf("rejection %v is not an InvalidParameterException", err)
+			var ie *InvalidPolicyError
+			if !errors.As(err, &ie) {
+				t.Fatalf("rejection %v is not an *InvalidPolicyError", err)
 			}
 			return
 		}
@@ -266,7 +266,7 @@ func FuzzParseLifecyclePolicy(f *testing.F) {
 			priorities[r.Priority] = true
 		}
 		seen := map[string]bool{}
-		for _, e := range p.expire(images, lifecycleNow) {
+		for _, e := range p.Expire(images, lifecycleNow) {
 			if seen[e.Image.Digest] || !priorities[e.Priority] {
 				t.Fatalf("bad expiry %+v in %+v", e, p.Rules)
 			}

@@ -1,4 +1,4 @@
-package registry
+package lifecycle
 
 import (
 	"bytes"
@@ -15,9 +15,10 @@ import (
 
 // Parsing and validating lifecycle policy text as PutLifecyclePolicy and
 // StartLifecyclePolicyPreview do. ECR validates the text against a JSON
-// schema and then against its own rules; every rejection is
-// InvalidParameterException "Invalid parameter at 'LifecyclePolicyText'
-// failed to satisfy constraint: 'Lifecycle policy validation failure: ...'".
+// schema and then against its own rules; every rejection is an
+// *InvalidPolicyError, which the API answers as InvalidParameterException
+// "Invalid parameter at 'LifecyclePolicyText' failed to satisfy
+// constraint: 'Lifecycle policy validation failure: ...'".
 // The schema texts are those of the Java json-schema-validator ECR uses, as
 // mirrored by getmoto/moto moto/ecr/policy_validation.py and seen in
 // cloudposse/terraform-aws-ecr#158 ("instance failed to match exactly one
@@ -31,9 +32,22 @@ const (
 	maxTagWildcards  = 4 // per tagPatternList string (lifecycle_policy_parameters.html)
 )
 
+// InvalidPolicyError is ECR's rejection of policy text: an
+// InvalidParameterException on Field whose constraint is Constraint. The
+// package knows no API; its caller turns this into its own error type.
+type InvalidPolicyError struct {
+	Field      string // the parameter named in the text: "LifecyclePolicyText" or "lifecyclePolicyText"
+	Constraint string
+}
+
+// Error is the exception's message, as ECR words it.
+func (e *InvalidPolicyError) Error() string {
+	return fmt.Sprintf("Invalid parameter at '%s' failed to satisfy constraint: '%s'", e.Field, e.Constraint)
+}
+
 // lifecycleInvalid is ECR's rejection of a lifecycle policy with reason.
-func lifecycleInvalid(format string, args ...any) *APIError {
-	return invalidParam("LifecyclePolicyText", "Lifecycle policy validation failure: "+fmt.Sprintf(format, args...))
+func lifecycleInvalid(format string, args ...any) *InvalidPolicyError {
+	return &InvalidPolicyError{"LifecyclePolicyText", "Lifecycle policy validation failure: " + fmt.Sprintf(format, args...)}
 }
 
 // Schema-level reasons.
@@ -42,15 +56,15 @@ var (
 	errLifecycleOneOf    = lifecycleInvalid("instance failed to match exactly one schema (matched 0 out of 2)")
 )
 
-func lifecycleMissing(names ...string) *APIError {
+func lifecycleMissing(names ...string) *InvalidPolicyError {
 	return lifecycleInvalid("object has missing required properties (%s)", jsonList(names))
 }
 
-func lifecycleEnum(value string, allowed ...string) *APIError {
+func lifecycleEnum(value string, allowed ...string) *InvalidPolicyError {
 	return lifecycleInvalid("instance value (%s) not found in enum :(possible values: %s)", value, jsonList(allowed))
 }
 
-func lifecycleType(got, want string) *APIError {
+func lifecycleType(got, want string) *InvalidPolicyError {
 	return lifecycleInvalid("instance type (%s) does not match any allowed primitive type (allowed: [%q])", got, want)
 }
 
@@ -63,12 +77,13 @@ func jsonList(names []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// parseLifecyclePolicy validates text and returns its rules by priority.
-func parseLifecyclePolicy(text string) (*lifecyclePolicy, error) {
+// Parse validates text and returns its rules by priority; a rejection is
+// an *InvalidPolicyError.
+func Parse(text string) (*Policy, error) {
 	if n := utf8.RuneCountInString(text); n < minLifecycleText {
-		return nil, invalidParam("lifecyclePolicyText", fmt.Sprintf("Member must have length greater than or equal to %d", minLifecycleText))
+		return nil, &InvalidPolicyError{"lifecyclePolicyText", fmt.Sprintf("Member must have length greater than or equal to %d", minLifecycleText)}
 	} else if n > maxLifecycleText {
-		return nil, invalidParam("lifecyclePolicyText", fmt.Sprintf("Member must have length less than or equal to %d", maxLifecycleText))
+		return nil, &InvalidPolicyError{"lifecyclePolicyText", fmt.Sprintf("Member must have length less than or equal to %d", maxLifecycleText)}
 	}
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
@@ -84,7 +99,7 @@ func parseLifecyclePolicy(text string) (*lifecyclePolicy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &lifecyclePolicy{Rules: rules}
+	p := &Policy{Rules: rules}
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -119,7 +134,7 @@ func schemaObject(v any, required []string, allowed ...string) (map[string]any, 
 	return m, nil
 }
 
-func schemaRules(root map[string]any) ([]lifecycleRule, error) {
+func schemaRules(root map[string]any) ([]Rule, error) {
 	if _, err := schemaObject(root, []string{"rules"}); err != nil {
 		return nil, err
 	}
@@ -130,7 +145,7 @@ func schemaRules(root map[string]any) ([]lifecycleRule, error) {
 	if len(list) == 0 {
 		return nil, lifecycleInvalid("array is too short: must have at least 1 elements but instance has 0 elements")
 	}
-	rules := make([]lifecycleRule, 0, len(list))
+	rules := make([]Rule, 0, len(list))
 	for _, v := range list {
 		r, err := schemaRule(v)
 		if err != nil {
@@ -141,8 +156,8 @@ func schemaRules(root map[string]any) ([]lifecycleRule, error) {
 	return rules, nil
 }
 
-func schemaRule(v any) (lifecycleRule, error) {
-	var r lifecycleRule
+func schemaRule(v any) (Rule, error) {
+	var r Rule
 	m, err := schemaObject(v, []string{"rulePriority", "selection", "action"}, "description")
 	if err != nil {
 		return r, err
@@ -179,7 +194,7 @@ func schemaAction(v any) error {
 	return nil
 }
 
-func schemaSelection(v any, r *lifecycleRule) error {
+func schemaSelection(v any, r *Rule) error {
 	m, err := schemaObject(v, []string{"tagStatus", "countType", "countNumber"},
 		"tagPrefixList", "tagPatternList", "countUnit")
 	if err != nil {
@@ -201,7 +216,7 @@ func schemaSelection(v any, r *lifecycleRule) error {
 // schemaCount reads countType, countUnit and countNumber. The schema is a
 // oneOf over the two count types, countUnit belonging to sinceImagePushed
 // only, so a wrong type or a misplaced or missing unit fails both branches.
-func schemaCount(m map[string]any, r *lifecycleRule) error {
+func schemaCount(m map[string]any, r *Rule) error {
 	r.CountType, _ = m["countType"].(string)
 	unit, hasUnit := m["countUnit"]
 	switch {
@@ -291,13 +306,13 @@ func jsonType(v any) string {
 
 // check applies ECR's rules beyond the schema and sorts the rules by
 // priority.
-func (p *lifecyclePolicy) check() error {
+func (p *Policy) check() error {
 	for i := range p.Rules {
 		if err := p.Rules[i].check(); err != nil {
 			return err
 		}
 	}
-	slices.SortStableFunc(p.Rules, func(a, b lifecycleRule) int { return cmp.Compare(a.Priority, b.Priority) })
+	slices.SortStableFunc(p.Rules, func(a, b Rule) int { return cmp.Compare(a.Priority, b.Priority) })
 	untagged := 0
 	for i, r := range p.Rules {
 		if i > 0 && p.Rules[i-1].Priority == r.Priority {
@@ -321,7 +336,7 @@ func (p *lifecyclePolicy) check() error {
 }
 
 // check applies the per-rule tag-list rules of the parameters page.
-func (r *lifecycleRule) check() error {
+func (r *Rule) check() error {
 	hasPrefixes, hasPatterns := r.TagPrefixes != nil, r.TagPatterns != nil
 	switch {
 	case r.TagStatus == tagStatusTagged && len(r.TagPrefixes) == 0 && len(r.TagPatterns) == 0:
@@ -339,10 +354,10 @@ func (r *lifecycleRule) check() error {
 	return nil
 }
 
-// compactLifecycleText is the policy text as ECR returns it from Put and
+// Compact is the policy text as ECR returns it from Put and
 // Get: the document without insignificant white space, members in the
 // order given (aws-cli awscli/examples/ecr/put-lifecycle-policy.rst).
-func compactLifecycleText(text string) string {
+func Compact(text string) string {
 	var b bytes.Buffer
 	if json.Compact(&b, []byte(text)) != nil {
 		return text

@@ -1,4 +1,4 @@
-package registry
+package longnames
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func TestStoredPathRoundTrip(t *testing.T) {
 			t.Errorf("%.20q: stored path %q is not a valid driver path", name, stored)
 		}
 		for _, c := range strings.Split(stored, "/") {
-			if len(c) > maxComponent || c == "." || c == ".." {
+			if len(c) > MaxComponent || c == "." || c == ".." {
 				t.Errorf("%.20q: stored component %q cannot be a file name", name, c)
 			}
 		}

@@ -1,4 +1,9 @@
-package registry
+// Package metastore keeps ecrlink's own metadata (repositories, policies,
+// lifecycle previews, the token key) as small objects under flat keys, in
+// memory, in a directory, or in an S3 bucket. The three hold the same keys
+// in the same places as before the package existed, so existing data
+// directories and buckets keep working.
+package metastore
 
 import (
 	"context"
@@ -12,28 +17,37 @@ import (
 	"sync"
 )
 
-// metaStore keeps ecrlink's own metadata (repositories, policies, the token
-// key) as small objects. Every Put is atomic: a reader sees the old object or
-// the new one, never a torn write, even across a crash.
-type metaStore interface {
+// Store keeps small objects by key. Every Put is atomic: a reader sees the
+// old object or the new one, never a torn write, even across a crash.
+type Store interface {
 	// Get returns fs.ErrNotExist (wrapped) when key is absent.
 	Get(ctx context.Context, key string) ([]byte, error)
 	Put(ctx context.Context, key string, data []byte) error
 	// Delete of an absent key is not an error.
 	Delete(ctx context.Context, key string) error
-	// List returns the keys with prefix, sorted.
+	// List returns the keys with prefix, sorted. prefix is a directory
+	// ("repositories/"), or one and the start of a name in it: Files
+	// lists one directory, while Memory and S3 would also list keys
+	// nested deeper.
 	List(ctx context.Context, prefix string) ([]string, error)
 }
 
-// memStore is the --ephemeral metaStore.
-type memStore struct {
+// Memory is the --ephemeral Store; it hands out and keeps copies.
+type Memory struct {
 	mu   sync.RWMutex
 	objs map[string][]byte
 }
 
-func newMemStore() *memStore { return &memStore{objs: map[string][]byte{}} }
+var (
+	_ Store = (*Memory)(nil)
+	_ Store = (*Files)(nil)
+	_ Store = (*S3)(nil)
+)
 
-func (m *memStore) Get(_ context.Context, key string) ([]byte, error) {
+// NewMemory returns an empty Memory.
+func NewMemory() *Memory { return &Memory{objs: map[string][]byte{}} }
+
+func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	b, ok := m.objs[key]
@@ -43,21 +57,21 @@ func (m *memStore) Get(_ context.Context, key string) ([]byte, error) {
 	return append([]byte(nil), b...), nil
 }
 
-func (m *memStore) Put(_ context.Context, key string, data []byte) error {
+func (m *Memory) Put(_ context.Context, key string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.objs[key] = append([]byte(nil), data...)
 	return nil
 }
 
-func (m *memStore) Delete(_ context.Context, key string) error {
+func (m *Memory) Delete(_ context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.objs, key)
 	return nil
 }
 
-func (m *memStore) List(_ context.Context, prefix string) ([]string, error) {
+func (m *Memory) List(_ context.Context, prefix string) ([]string, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var keys []string
@@ -70,20 +84,22 @@ func (m *memStore) List(_ context.Context, prefix string) ([]string, error) {
 	return keys, nil
 }
 
-// fileStore keeps each object in a file under dir. Keys are flat names (no
-// "/" beyond one level of prefix directory), so List is one ReadDir.
-type fileStore struct{ dir string }
+// Files keeps each object in a file under a directory, at the key's path.
+// Keys are flat names (no "/" beyond one level of prefix directory), so
+// List is one ReadDir.
+type Files struct{ dir string }
 
-func newFileStore(dir string) (*fileStore, error) {
+// NewFiles returns the Store in dir, creating the directory if need be.
+func NewFiles(dir string) (*Files, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("metadata directory: %w", err)
 	}
-	return &fileStore{dir: dir}, nil
+	return &Files{dir: dir}, nil
 }
 
-func (f *fileStore) path(key string) string { return filepath.Join(f.dir, filepath.FromSlash(key)) }
+func (f *Files) path(key string) string { return filepath.Join(f.dir, filepath.FromSlash(key)) }
 
-func (f *fileStore) Get(_ context.Context, key string) ([]byte, error) {
+func (f *Files) Get(_ context.Context, key string) ([]byte, error) {
 	b, err := os.ReadFile(f.path(key))
 	if err != nil {
 		return nil, fmt.Errorf("meta %s: %w", key, err)
@@ -93,7 +109,7 @@ func (f *fileStore) Get(_ context.Context, key string) ([]byte, error) {
 
 // Put writes to a temporary file, syncs it, renames it over the key and
 // syncs the directory, so an acknowledged write survives kill -9.
-func (f *fileStore) Put(_ context.Context, key string, data []byte) error {
+func (f *Files) Put(_ context.Context, key string, data []byte) error {
 	p := f.path(key)
 	dir := filepath.Dir(p)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -130,7 +146,7 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-func (f *fileStore) Delete(_ context.Context, key string) error {
+func (f *Files) Delete(_ context.Context, key string) error {
 	err := os.Remove(f.path(key))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("meta %s: %w", key, err)
@@ -138,7 +154,7 @@ func (f *fileStore) Delete(_ context.Context, key string) error {
 	return nil
 }
 
-func (f *fileStore) List(_ context.Context, prefix string) ([]string, error) {
+func (f *Files) List(_ context.Context, prefix string) ([]string, error) {
 	dirPart, namePart := "", prefix
 	if i := strings.LastIndex(prefix, "/"); i >= 0 {
 		dirPart, namePart = prefix[:i+1], prefix[i+1:]
