@@ -28,7 +28,7 @@ func getAuthorizationToken(ctx context.Context, s *Service, body []byte) (any, e
 			return nil, err
 		}
 	}
-	token, exp := s.tokens.issue(principalFrom(ctx), s.cfg.Account, s.cfg.Region)
+	token, exp := s.tokens.Issue(principalFrom(ctx), s.cfg.Account, s.cfg.Region)
 	data := []authorizationData{{token, epoch(exp), s.registryURL(ctx).String()}}
 	return map[string]any{"authorizationData": data}, nil
 }

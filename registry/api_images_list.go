@@ -1,6 +1,10 @@
 package registry
 
-import "context"
+import (
+	"context"
+
+	"github.com/ecrlink/ecrlink/registry/tokens"
+)
 
 // tagStatuses are the values of a ListImages/DescribeImages filter.
 var tagStatuses = []string{"TAGGED", "UNTAGGED", "ANY"}
@@ -41,15 +45,15 @@ type pageRequest struct {
 	limit int
 	after string // the last key of the previous page; "" on the first
 	first bool
-	scope pageScope // what the page's nextToken is good for
+	scope tokens.Scope // what the page's nextToken is good for
 }
 
-func (s *Service) newPage(scope pageScope, maxResults *int, nextToken string) (pageRequest, error) {
+func (s *Service) newPage(scope tokens.Scope, maxResults *int, nextToken string) (pageRequest, error) {
 	limit, err := pageSize(maxResults)
 	if err != nil {
 		return pageRequest{}, err
 	}
-	after, err := s.pages.decode(scope, nextToken)
+	after, err := s.decodePage(scope, nextToken)
 	if err != nil {
 		return pageRequest{}, err
 	}
@@ -107,7 +111,7 @@ func listImagesOp(ctx context.Context, s *Service, body []byte) (any, error) {
 			continue
 		}
 		if len(out) == page.limit {
-			next = s.pages.encode(page.scope, last)
+			next = s.pages.Encode(page.scope, last)
 			break
 		}
 		out, last = append(out, r.id), r.key
@@ -188,7 +192,7 @@ func describeImages(ctx context.Context, s *Service, body []byte) (any, error) {
 			continue
 		}
 		if len(out) == page.limit {
-			next = s.pages.encode(page.scope, out[len(out)-1].ImageDigest)
+			next = s.pages.Encode(page.scope, out[len(out)-1].ImageDigest)
 			break
 		}
 		out = append(out, s.detailOf(m.Name, img))

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ecrlink/ecrlink/registry/tokens"
+
 	"github.com/ecrlink/ecrlink/registry/lifecycle"
 )
 
@@ -241,7 +243,7 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 		return nil, err
 	}
 	scope := s.pageScope("GetLifecyclePolicyPreview", in.RegistryID, in.RepositoryName)
-	limit, offset, err := in.check(s.pages, scope)
+	limit, offset, err := in.check(s, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +261,7 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 	}
 	page, next := selected[offset:], ""
 	if len(page) > limit {
-		page, next = page[:limit], s.pages.encode(scope, strconv.Itoa(offset+limit))
+		page, next = page[:limit], s.pages.Encode(scope, strconv.Itoa(offset+limit))
 	}
 	out := make([]previewResultOut, len(page))
 	for i, e := range page {
@@ -284,7 +286,7 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 // check validates the request's own parameters and returns the page size
 // (1–100, default 100: the model's GetLifecyclePolicyPreview maxResults)
 // and the offset its nextToken, issued for scope, stands for.
-func (in *previewIn) check(pages pageTokens, scope pageScope) (limit, offset int, err error) {
+func (in *previewIn) check(s *Service, scope tokens.Scope) (limit, offset int, err error) {
 	if err := validRepoRef(in.RegistryID, in.RepositoryName); err != nil {
 		return 0, 0, err
 	}
@@ -307,7 +309,7 @@ func (in *previewIn) check(pages pageTokens, scope pageScope) (limit, offset int
 	if in.NextToken == "" {
 		return limit, 0, nil
 	}
-	tok, err := pages.decode(scope, in.NextToken)
+	tok, err := s.decodePage(scope, in.NextToken)
 	if err != nil {
 		return 0, 0, err
 	}

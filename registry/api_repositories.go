@@ -176,7 +176,7 @@ func describeRepositories(ctx context.Context, s *Service, body []byte) (any, er
 	// The position is the last name returned, so a page is stable under
 	// concurrent inserts.
 	scope := s.pageScope("DescribeRepositories", in.RegistryID, "")
-	after, err := s.pages.decode(scope, in.NextToken)
+	after, err := s.decodePage(scope, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func describeRepositories(ctx context.Context, s *Service, body []byte) (any, er
 			continue
 		}
 		if len(out) == limit {
-			next = s.pages.encode(scope, out[len(out)-1].RepositoryName)
+			next = s.pages.Encode(scope, out[len(out)-1].RepositoryName)
 			break
 		}
 		out = append(out, s.repositoryView(ctx, m))

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ecrlink/ecrlink/registry/tokens"
+
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/registry/metastore"
 	"github.com/ecrlink/ecrlink/reqinfo"
@@ -29,8 +31,8 @@ type Service struct {
 	ns     distribution.Namespace
 	driver storagedriver.StorageDriver
 	meta   metastore.Store
-	tokens *tokenIssuer
-	pages  pageTokens
+	tokens *tokens.Issuer
+	pages  tokens.Pages
 	s3     *minio.Client // nil unless Config.S3
 	// identities is the current identity table (SetIdentities);
 	// policies caches compiled repository and registry policies.
@@ -78,15 +80,15 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		}
 		s.meta = fsm
 	}
-	key, err := loadTokenKey(ctx, s.meta)
+	key, err := tokens.LoadKey(ctx, s.meta)
 	if err != nil {
 		return nil, err
 	}
-	s.tokens = &tokenIssuer{key: key, now: cfg.Now}
-	s.pages = pageTokens{key: hmacSHA256(key, "pagination tokens")}
+	s.tokens = &tokens.Issuer{Key: key, Now: cfg.Now}
+	s.pages = tokens.Pages{Key: tokens.Derive(key, "pagination tokens")}
 	// Upload state must verify after a restart, so its secret derives from
 	// the persisted token key.
-	secret := hex.EncodeToString(hmacSHA256(key, "distribution upload state"))
+	secret := hex.EncodeToString(tokens.Derive(key, "distribution upload state"))
 	app, c, err := newApp(ctx, s, storageParameters(cfg), secret)
 	if err != nil {
 		return nil, err
@@ -145,13 +147,27 @@ func (s *Service) lockRepo(ctx context.Context, name string) (unlock func(), err
 	return unlock, nil
 }
 
-// pageScope is the scope of a nextToken of op listing repository (or, for
+// tokens.Scope is the scope of a nextToken of op listing repository (or, for
 // DescribeRepositories, "") in registryID.
-func (s *Service) pageScope(op, registryID, repository string) pageScope {
-	return pageScope{op: op, registryID: s.registryID(registryID), repository: repository}
+func (s *Service) pageScope(op, registryID, repository string) tokens.Scope {
+	return tokens.Scope{Op: op, RegistryID: s.registryID(registryID), Repository: repository}
+}
+
+// errInvalidNextToken is ECR's answer to a nextToken it did not issue for
+// the request.
+var errInvalidNextToken = apiErr("InvalidParameterException", "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
+
+// decodePage returns the position a nextToken stands for within sc, with
+// ECR's answer to one not issued for it.
+func (s *Service) decodePage(sc tokens.Scope, tok string) (string, error) {
+	position, err := s.pages.Decode(sc, tok)
+	if err != nil {
+		return "", errInvalidNextToken
+	}
+	return position, nil
 }
 
 // DeriveKey returns a secret derived from the persisted token key for
 // label, so the emulator's other signers (the starport presigner) stay
 // valid across restarts and across processes sharing the store.
-func (s *Service) DeriveKey(label string) []byte { return hmacSHA256(s.tokens.key, label) }
+func (s *Service) DeriveKey(label string) []byte { return tokens.Derive(s.tokens.Key, label) }
