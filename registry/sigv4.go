@@ -1,25 +1,17 @@
 package registry
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"net/http"
-	"net/url"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/ecrlink/ecrlink/sigv4"
 )
 
-// sigv4Auth is the parsed Authorization header of a SigV4-signed request.
-type sigv4Auth struct {
-	AccessKeyID   string
-	Date          string // yyyymmdd of the credential scope
-	Region        string
-	Service       string
-	SignedHeaders []string
-	Signature     string
-}
+// sigv4Auth is the parsed Authorization header of a SigV4-signed request;
+// the signing itself is package sigv4's, the checks and texts ECR's.
+type sigv4Auth struct{ *sigv4.Authorization }
 
 // Texts of AWS's common authentication errors on JSON services.
 const (
@@ -30,43 +22,27 @@ const (
 	msgBadServiceScope = "Credential should be scoped to correct service: 'ecr'. "
 )
 
-// parseSigV4 parses "AWS4-HMAC-SHA256 Credential=AK/DATE/REGION/SERVICE/aws4_request,
-// SignedHeaders=a;b, Signature=hex".
+// parseSigV4 parses the Authorization header, answering as ECR does when
+// it is missing or malformed.
 func parseSigV4(header string) (*sigv4Auth, error) {
-	if header == "" {
+	a, err := sigv4.ParseAuthorization(header)
+	var ae *sigv4.AuthorizationError
+	switch {
+	case err == nil:
+		return &sigv4Auth{a}, nil
+	case errors.As(err, &ae) && ae.Missing:
 		return nil, &APIError{Type: "MissingAuthenticationTokenException", Message: msgMissingAuth, Status: http.StatusForbidden}
-	}
-	rest, ok := strings.CutPrefix(header, "AWS4-HMAC-SHA256 ")
-	if !ok {
+	default:
 		return nil, &APIError{Type: "IncompleteSignatureException", Message: msgIncompleteSig}
 	}
-	var a sigv4Auth
-	var scope string
-	for _, part := range strings.Split(rest, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "Credential":
-			scope = v
-		case "SignedHeaders":
-			a.SignedHeaders = strings.Split(v, ";")
-		case "Signature":
-			a.Signature = v
-		}
-	}
-	fields := strings.Split(scope, "/")
-	if len(fields) != 5 || fields[4] != "aws4_request" || a.Signature == "" || len(a.SignedHeaders) == 0 {
-		return nil, &APIError{Type: "IncompleteSignatureException", Message: msgIncompleteSig}
-	}
-	a.AccessKeyID, a.Date, a.Region, a.Service = fields[0], fields[1], fields[2], fields[3]
-	return &a, nil
 }
 
 // checkScope applies AWS's credential-scope checks for this service.
 func (a *sigv4Auth) checkScope(region string) error {
-	if a.Service != "ecr" {
-		return &APIError{Type: "InvalidSignatureException", Message: msgBadServiceScope + "(" + a.Service + ")"}
+	if a.Scope.Service != "ecr" {
+		return &APIError{Type: "InvalidSignatureException", Message: msgBadServiceScope + "(" + a.Scope.Service + ")"}
 	}
-	if a.Region != region {
+	if a.Scope.Region != region {
 		return &APIError{Type: "InvalidSignatureException", Message: msgBadRegionScope}
 	}
 	return nil
@@ -78,16 +54,7 @@ func (a *sigv4Auth) verify(r *http.Request, body []byte, secret string, now time
 	if err := a.checkDate(r, now); err != nil {
 		return err
 	}
-	amzDate := r.Header.Get("X-Amz-Date")
-	scope := a.Date + "/" + a.Region + "/" + a.Service + "/aws4_request"
-	sum := sha256.Sum256([]byte(canonicalRequest(r, a.SignedHeaders, body)))
-	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
-	k := hmacSHA256([]byte("AWS4"+secret), a.Date)
-	k = hmacSHA256(k, a.Region)
-	k = hmacSHA256(k, a.Service)
-	k = hmacSHA256(k, "aws4_request")
-	want := hex.EncodeToString(hmacSHA256(k, toSign))
-	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
+	if err := sigv4.Verify(r, a.Authorization, secret, sigv4.HashPayload(body)); err != nil {
 		return &APIError{Type: "InvalidSignatureException", Message: msgSignatureDiffer, Status: http.StatusForbidden}
 	}
 	return nil
@@ -97,67 +64,14 @@ func (a *sigv4Auth) verify(r *http.Request, body []byte, secret string, now time
 // It needs no body, so it runs before the body is read.
 func (a *sigv4Auth) checkDate(r *http.Request, now time.Time) error {
 	amzDate := r.Header.Get("X-Amz-Date")
-	t, err := time.Parse("20060102T150405Z", amzDate)
-	if err != nil || !strings.HasPrefix(amzDate, a.Date) {
+	t, err := time.Parse(sigv4.TimeFormat, amzDate)
+	if err != nil || !strings.HasPrefix(amzDate, a.Scope.Date) {
 		return &APIError{Type: "IncompleteSignatureException", Message: msgIncompleteSig}
 	}
 	if d := now.Sub(t); d > 15*time.Minute || d < -15*time.Minute {
 		return &APIError{Type: "InvalidSignatureException", Message: "Signature expired: " + amzDate +
-			" is now earlier than " + now.Add(-15*time.Minute).UTC().Format("20060102T150405Z") +
-			" (" + now.UTC().Format("20060102T150405Z") + " - 15 min.)"}
+			" is now earlier than " + now.Add(-15*time.Minute).UTC().Format(sigv4.TimeFormat) +
+			" (" + now.UTC().Format(sigv4.TimeFormat) + " - 15 min.)"}
 	}
 	return nil
-}
-
-func hmacSHA256(key []byte, data string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(data))
-	return h.Sum(nil)
-}
-
-func canonicalRequest(r *http.Request, signed []string, body []byte) string {
-	var b strings.Builder
-	b.WriteString(r.Method + "\n")
-	path := r.URL.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	b.WriteString(path + "\n")
-	b.WriteString(canonicalQuery(r.URL.Query()) + "\n")
-	for _, h := range signed {
-		v := append([]string(nil), r.Header.Values(h)...)
-		if strings.EqualFold(h, "host") {
-			v = []string{r.Host}
-		}
-		for i := range v {
-			v[i] = strings.Join(strings.Fields(v[i]), " ")
-		}
-		b.WriteString(strings.ToLower(h) + ":" + strings.Join(v, ",") + "\n")
-	}
-	b.WriteString("\n" + strings.Join(signed, ";") + "\n")
-	sum := sha256.Sum256(body)
-	b.WriteString(hex.EncodeToString(sum[:]))
-	return b.String()
-}
-
-func canonicalQuery(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		vs := append([]string(nil), q[k]...)
-		sort.Strings(vs)
-		for _, v := range vs {
-			parts = append(parts, awsEscape(k)+"="+awsEscape(v))
-		}
-	}
-	return strings.Join(parts, "&")
-}
-
-// awsEscape is RFC 3986 escaping as SigV4 wants it (space as %20, '~' kept).
-func awsEscape(s string) string {
-	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }

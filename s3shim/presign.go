@@ -10,14 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ecrlink/ecrlink/reqinfo"
-
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/reqinfo"
+	"github.com/ecrlink/ecrlink/sigv4"
 )
 
 // PresignerAccount is the account of ECR's layer-download principal, as
@@ -83,11 +82,15 @@ func (p *Presigner) validate() error {
 
 // credentials derives an access key id, secret and session token from Key,
 // shaped like the STS credentials ECR signs with.
-func (p *Presigner) credentials() (akid, secret, token string) {
+func (p *Presigner) credentials() sigv4.Credentials {
 	mac := hmac.New(sha256.New, p.Key)
 	mac.Write([]byte("starport presigner"))
 	sum := mac.Sum(nil)
-	return "ASIA" + strings.ToUpper(hex.EncodeToString(sum[:8])), hex.EncodeToString(sum[8:28]), hex.EncodeToString(sum[28:])
+	return sigv4.Credentials{
+		AccessKeyID:     "ASIA" + strings.ToUpper(hex.EncodeToString(sum[:8])),
+		SecretAccessKey: hex.EncodeToString(sum[8:28]),
+		SessionToken:    hex.EncodeToString(sum[28:]),
+	}
 }
 
 // URL returns a presigned GET URL for the layer dgst of registryID at base:
@@ -105,19 +108,10 @@ func (p *Presigner) URL(base *url.URL, style Style, registryID, dgst string) (st
 	if style == PathStyle {
 		u.Path = "/" + awsname.StarportBucket(p.Region) + "/" + key
 	}
-	u.RawPath = ""
-	akid, secret, token := p.credentials()
-	now := p.now().UTC()
-	q := url.Values{}
-	q.Set("X-Amz-Algorithm", "AWS4-HMAC-SHA256")
-	q.Set("X-Amz-Credential", akid+"/"+now.Format("20060102")+"/"+p.Region+"/s3/aws4_request")
-	q.Set("X-Amz-Date", now.Format("20060102T150405Z"))
-	q.Set("X-Amz-Expires", strconv.Itoa(int(p.expiry()/time.Second)))
-	q.Set("X-Amz-Security-Token", token)
-	q.Set("X-Amz-SignedHeaders", "host")
-	q.Set("X-Amz-Signature", signature(secret, http.MethodGet, u.Host, u.EscapedPath(), q, now, p.Region))
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+	u.RawPath, u.RawQuery = "", ""
+	signer := sigv4.Signer{Credentials: p.credentials(), Region: p.Region, Service: "s3"}
+	signed := signer.Presign(http.MethodGet, &u, p.now(), p.expiry())
+	return signed.String(), nil
 }
 
 // Style says where the bucket name goes in a URL.
@@ -131,44 +125,6 @@ const (
 	// for direct mode, where the host is ecrlink's own listener.
 	PathStyle
 )
-
-// signature computes the SigV4 query signature of a GET on host+path.
-func signature(secret, method, host, path string, q url.Values, t time.Time, region string) string {
-	canon := method + "\n" + path + "\n" + canonicalQuery(q) + "\nhost:" + host + "\n\nhost\nUNSIGNED-PAYLOAD"
-	sum := sha256.Sum256([]byte(canon))
-	scope := t.Format("20060102") + "/" + region + "/s3/aws4_request"
-	toSign := "AWS4-HMAC-SHA256\n" + t.Format("20060102T150405Z") + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
-	k := mac([]byte("AWS4"+secret), t.Format("20060102"))
-	k = mac(k, region)
-	k = mac(k, "s3")
-	k = mac(k, "aws4_request")
-	return hex.EncodeToString(mac(k, toSign))
-}
-
-func mac(key []byte, data string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(data))
-	return h.Sum(nil)
-}
-
-func canonicalQuery(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		if k != "X-Amz-Signature" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		for _, v := range q[k] {
-			parts = append(parts, escape(k)+"="+escape(v))
-		}
-	}
-	return strings.Join(parts, "&")
-}
-
-func escape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // The parameters of SigV4 query authentication: S3 requires all of them
 // but the session token.
@@ -199,20 +155,28 @@ func (p *Presigner) verify(r *http.Request) error {
 				Detail: k + " is given more than once"}
 		}
 	}
-	akid, secret, token := p.credentials()
-	t, err := time.Parse("20060102T150405Z", q.Get("X-Amz-Date"))
+	c := p.credentials()
+	t, err := time.Parse(sigv4.TimeFormat, q.Get("X-Amz-Date"))
 	expires, err2 := strconv.Atoi(q.Get("X-Amz-Expires"))
 	cred := strings.SplitN(q.Get("X-Amz-Credential"), "/", 5)
 	if err != nil || err2 != nil || expires < 1 || expires > 604800 || len(cred) != 5 || q.Get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" {
 		return &Error{Code: "AuthorizationQueryParametersError", Message: msgQueryParams, Status: http.StatusBadRequest}
 	}
-	if cred[0] != akid || q.Get("X-Amz-Security-Token") != token {
+	if cred[0] != c.AccessKeyID || q.Get("X-Amz-Security-Token") != c.SessionToken {
 		return &Error{Code: "InvalidAccessKeyId", Message: "The AWS Access Key Id you provided does not exist in our records.",
 			AWSAccessKeyID: cred[0], Status: http.StatusForbidden}
 	}
-	want := signature(secret, http.MethodGet, r.Host, r.URL.EscapedPath(), q, t, p.Region)
-	if !hmac.Equal([]byte(want), []byte(q.Get("X-Amz-Signature"))) {
-		return &Error{Code: "SignatureDoesNotMatch", Message: msgSignature, AWSAccessKeyID: akid,
+	// The scope is the presigner's, whatever the credential claims: a URL
+	// scoped to another day or region cannot match.
+	// The URL is signed for GET; a HEAD of it is checked as that GET, as
+	// s3shim always has (clients probe a layer's size with it).
+	asGet := r
+	if r.Method == http.MethodHead {
+		asGet = r.Clone(r.Context())
+		asGet.Method = http.MethodGet
+	}
+	if err := sigv4.VerifyPresigned(asGet, c.SecretAccessKey, sigv4.ScopeAt(t, p.Region, "s3")); err != nil {
+		return &Error{Code: "SignatureDoesNotMatch", Message: msgSignature, AWSAccessKeyID: c.AccessKeyID,
 			SignatureProvided: q.Get("X-Amz-Signature"), Status: http.StatusForbidden}
 	}
 	if end := t.Add(time.Duration(expires) * time.Second); !p.now().Before(end) {

@@ -50,7 +50,7 @@ func TestSignatureAgreesWithMinIO(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
 	p := testPresigner(&now)
-	akid, secret, token := p.credentials()
+	c := p.credentials()
 	d, _ := layer("y")
 	key, _ := awsname.LayerKey("111122223333", d)
 	for _, u := range []string{
@@ -58,7 +58,7 @@ func TestSignatureAgreesWithMinIO(t *testing.T) {
 		"https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/" + key,
 	} {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
-		signed := signer.PreSignV4(*req, akid, secret, token, "us-east-1", 600)
+		signed := signer.PreSignV4(*req, c.AccessKeyID, c.SecretAccessKey, c.SessionToken, "us-east-1", 600)
 		in := httptest.NewRequest(http.MethodGet, signed.URL.String(), nil)
 		if err := p.verify(in); err != nil {
 			t.Fatalf("minio-go's signature of %s did not verify: %v", u, err)
