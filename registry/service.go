@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ecrlink/ecrlink/registry/keylock"
+
 	"github.com/ecrlink/ecrlink/registry/tokens"
 
 	"github.com/ecrlink/ecrlink/awsname"
@@ -49,8 +51,8 @@ type Service struct {
 	// still holds when it is committed; uploadLocks give one upload to one
 	// request at a time, whichever API it comes through.
 	metaMu      sync.Mutex
-	repoLocks   keyedLocks // by repository name
-	uploadLocks keyedLocks
+	repoLocks   keylock.Map // by repository name
+	uploadLocks keylock.Map
 }
 
 // New starts a Service. Close releases it.
@@ -140,7 +142,7 @@ func (s *Service) registryURL(ctx context.Context) *url.URL {
 // waiting as long as ctx allows. Locks last only while held or waited for,
 // so names that callers merely try leave nothing behind.
 func (s *Service) lockRepo(ctx context.Context, name string) (unlock func(), err error) {
-	unlock, err = s.repoLocks.lock(ctx, name)
+	unlock, err = s.repoLocks.Lock(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for repository %s: %w", name, err)
 	}

@@ -106,7 +106,7 @@ func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(
 	// Repository names cannot contain a NUL, so the key is this upload's.
 	// Ids are folded to lower case: the API takes them in either case, and
 	// on a case-insensitive data directory both spell one upload.
-	release, err := s.uploadLocks.lock(ctx, name+"\x00"+strings.ToLower(id))
+	release, err := s.uploadLocks.Lock(ctx, name+"\x00"+strings.ToLower(id))
 	if err != nil {
 		return nil, fmt.Errorf("waiting for upload %s: %w", id, err)
 	}

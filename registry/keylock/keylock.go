@@ -1,26 +1,28 @@
-package registry
+// Package keylock is one lock per key, taken with a context: the registry
+// serialises writes per repository and requests per upload with it.
+package keylock
 
 import (
 	"context"
 	"sync"
 )
 
-// keyedLocks is one mutex per key, kept only while a request holds or waits
-// for it, so that keys which come and go (upload ids) leave nothing behind.
-// The zero value is ready to use.
-type keyedLocks struct {
+// Map is one lock per key, kept only while a request holds or waits for
+// it, so that keys which come and go (upload ids) leave nothing behind.
+// The zero Map is ready to use.
+type Map struct {
 	mu    sync.Mutex
 	locks map[string]*keyedLock
 }
 
 type keyedLock struct {
 	held chan struct{} // one slot: full while held
-	refs int           // holders and waiters; guarded by keyedLocks.mu
+	refs int           // holders and waiters; guarded by Map.mu
 }
 
-// lock takes key's lock, waiting as long as ctx allows, and returns the
+// Lock takes key's lock, waiting as long as ctx allows, and returns the
 // function that releases it.
-func (k *keyedLocks) lock(ctx context.Context, key string) (unlock func(), err error) {
+func (k *Map) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	k.mu.Lock()
 	if k.locks == nil {
 		k.locks = map[string]*keyedLock{}
@@ -44,7 +46,7 @@ func (k *keyedLocks) lock(ctx context.Context, key string) (unlock func(), err e
 	}
 }
 
-func (k *keyedLocks) forget(key string, l *keyedLock) {
+func (k *Map) forget(key string, l *keyedLock) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if l.refs--; l.refs == 0 {
