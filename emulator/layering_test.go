@@ -2,7 +2,9 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -79,5 +81,35 @@ func TestLayering(t *testing.T) {
 	}
 	if seen < 8 {
 		t.Fatalf("only %d packages listed; is go list looking at the module?", seen)
+	}
+}
+
+// TestNoPackageHoldsTooMuch: no directory holds more than 40% of the
+// module's non-test Go lines, so that no package becomes the place where
+// everything lives.
+func TestNoPackageHoldsTooMuch(t *testing.T) {
+	t.Parallel()
+	lines := map[string]int{}
+	total := 0
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n := strings.Count(string(b), "\n")
+		lines[filepath.Dir(path)] += n
+		total += n
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir, n := range lines {
+		if n*100 > total*40 {
+			t.Errorf("%s holds %d of %d non-test lines (%.1f%%), more than 40%%", dir, n, total, 100*float64(n)/float64(total))
+		}
 	}
 }
