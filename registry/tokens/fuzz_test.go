@@ -25,6 +25,9 @@ func FuzzVerifyToken(f *testing.F) {
 		tok, _ := tk.Issue(principal, "000000000000", "us-east-1")
 		raw, _ := base64.StdEncoding.DecodeString(tok)
 		password := strings.TrimPrefix(string(raw), "AWS:")
+		if len(password) > MaxSize {
+			return // Verify bounds what it parses; no IAM ARN (2048 characters at most) comes near
+		}
 		p, err := tk.Verify(password)
 		if err != nil {
 			t.Fatalf("a token we issued for %q does not verify: %v", principal, err)
