@@ -30,11 +30,25 @@ func (a ARN) String() string {
 	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.Account + ":" + a.Resource
 }
 
+// Registry is an ECR private registry: an account's, in a region. Its
+// registry id is the account.
+type Registry struct {
+	Account, Region string
+}
+
+// Repository is the repository name in r.
+func (r Registry) Repository(name string) Repository {
+	return Repository{Region: r.Region, Account: r.Account, Name: name}
+}
+
 // Repository is an ECR repository, named by its registry (account and
 // region) and its name.
 type Repository struct {
 	Region, Account, Name string
 }
+
+// Registry is the registry that holds r.
+func (r Repository) Registry() Registry { return Registry{Account: r.Account, Region: r.Region} }
 
 // ARN is the repository's ARN,
 // arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME (ECR-FACTS §1.3).

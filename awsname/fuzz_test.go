@@ -20,7 +20,7 @@ func FuzzParseHost(f *testing.F) {
 			t.Fatalf("ParseHost(%q) = %+v; formatted %q parses to %+v", s, h, h.String(), again)
 		}
 		if h.IsAWS() {
-			if h.Region == "" || h.Suffix == "" || (h.Kind == Registry && h.Endpoint == "" && !ValidAccount(h.Account)) {
+			if h.Region == "" || h.Suffix == "" || (h.Kind == RegistryHost && h.Endpoint == "" && !ValidAccount(h.Account)) {
 				t.Fatalf("ParseHost(%q) = %+v: an AWS name without its fields", s, h)
 			}
 			if r := h.RegistryFor("111122223333"); ParseHost(r.String()) != r {

@@ -10,21 +10,21 @@ import (
 type Kind int
 
 const (
-	// Other is any name that is not one of AWS's below: 127.0.0.1,
+	// OtherHost is any name that is not one of AWS's below: 127.0.0.1,
 	// localhost, a custom CNAME. ecrlink serves it in direct mode.
-	Other Kind = iota
-	// Registry is the Docker Registry API: ACCOUNT.dkr.ecr.REGION.SUFFIX
+	OtherHost Kind = iota
+	// RegistryHost is the Docker Registry API: ACCOUNT.dkr.ecr.REGION.SUFFIX
 	// and its FIPS, dual-stack and vpce-specific forms.
-	Registry
-	// API is the ECR JSON API: api.ecr.REGION.SUFFIX and its forms.
-	API
-	// Starport is the layer bucket: prod-REGION-starport-layer-bucket.s3[.REGION].SUFFIX.
-	Starport
-	// Logs is CloudWatch Logs: logs.REGION.SUFFIX and its forms.
-	Logs
+	RegistryHost
+	// APIHost is the ECR JSON API: api.ecr.REGION.SUFFIX and its forms.
+	APIHost
+	// StarportHost is the layer bucket: prod-REGION-starport-layer-bucket.s3[.REGION].SUFFIX.
+	StarportHost
+	// LogsHost is CloudWatch Logs: logs.REGION.SUFFIX and its forms.
+	LogsHost
 )
 
-var kindNames = [...]string{Other: "other", Registry: "registry", API: "api", Starport: "starport", Logs: "logs"}
+var kindNames = [...]string{OtherHost: "other", RegistryHost: "registry", APIHost: "api", StarportHost: "starport", LogsHost: "logs"}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -33,10 +33,10 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
-// Host is a parsed Host header. The zero Host is an Other with no name.
+// Host is a parsed Host header. The zero Host is an OtherHost with no name.
 type Host struct {
 	Kind Kind
-	// Account is the registry id a Registry name carries; empty for the
+	// Account is the registry id a RegistryHost name carries; empty for the
 	// other kinds and for vpce-specific registry names, which carry none.
 	Account string
 	Region  string
@@ -56,7 +56,7 @@ type Host struct {
 	Endpoint string
 	// Zone is the availability zone of a zonal vpce-specific name.
 	Zone string
-	// Name is an Other host's name, lower-cased; empty for AWS names,
+	// Name is an OtherHost host's name, lower-cased; empty for AWS names,
 	// which are formatted from their fields.
 	Name string
 	// Port is the port of the Host header, empty when it has none.
@@ -74,11 +74,11 @@ var (
 	logsName       = regexp.MustCompile(`^logs(-fips)?\.` + region + `\.(` + suffixes + `|api\.aws|api\.amazonwebservices\.com\.cn)$`)
 	starportName   = regexp.MustCompile(`^prod-` + region + `-starport-layer-bucket\.s3(?:\.` + region + `)?\.(` + suffixes + `)$`)
 	vpceName       = regexp.MustCompile(`^(vpce-[0-9a-f]{8,17}-[a-z0-9]{8})(?:-([a-z]{2}(?:-[a-z]+)+-[0-9][a-z]))?\.(dkr\.ecr|api\.ecr|logs)\.` + region + `\.vpce\.(` + suffixes + `)$`)
-	vpceServiceFor = map[string]Kind{"dkr.ecr": Registry, "api.ecr": API, "logs": Logs}
+	vpceServiceFor = map[string]Kind{"dkr.ecr": RegistryHost, "api.ecr": APIHost, "logs": LogsHost}
 )
 
 // ParseHost parses a Host header (name, optionally with a port). Matching
-// ignores case and trailing dots; anything not AWS's is an Other.
+// ignores case and trailing dots; anything not AWS's is an OtherHost.
 func ParseHost(hostport string) Host {
 	name, port, err := net.SplitHostPort(hostport)
 	if err != nil {
@@ -92,21 +92,21 @@ func ParseHost(hostport string) Host {
 
 func parseName(name string) Host {
 	if m := registryName.FindStringSubmatch(name); m != nil {
-		return Host{Kind: Registry, Account: m[1], DualStack: m[2] == "-", FIPS: m[3] != "", Region: m[4], Suffix: m[5]}
+		return Host{Kind: RegistryHost, Account: m[1], DualStack: m[2] == "-", FIPS: m[3] != "", Region: m[4], Suffix: m[5]}
 	}
 	if m := apiName.FindStringSubmatch(name); m != nil {
-		return Host{Kind: API, Short: m[1] == "", FIPS: m[2] != "", Region: m[3], Suffix: m[4], DualStack: isDualStackAPI(m[4])}
+		return Host{Kind: APIHost, Short: m[1] == "", FIPS: m[2] != "", Region: m[3], Suffix: m[4], DualStack: isDualStackAPI(m[4])}
 	}
 	if m := logsName.FindStringSubmatch(name); m != nil {
-		return Host{Kind: Logs, FIPS: m[1] != "", Region: m[2], Suffix: m[3], DualStack: isDualStackAPI(m[3])}
+		return Host{Kind: LogsHost, FIPS: m[1] != "", Region: m[2], Suffix: m[3], DualStack: isDualStackAPI(m[3])}
 	}
 	if m := starportName.FindStringSubmatch(name); m != nil && (m[2] == "" || m[2] == m[1]) {
-		return Host{Kind: Starport, Region: m[1], Global: m[2] == "", Suffix: m[3]}
+		return Host{Kind: StarportHost, Region: m[1], Global: m[2] == "", Suffix: m[3]}
 	}
 	if m := vpceName.FindStringSubmatch(name); m != nil {
 		return Host{Kind: vpceServiceFor[m[3]], Endpoint: m[1], Zone: m[2], Region: m[4], Suffix: m[5]}
 	}
-	return Host{Kind: Other, Name: name}
+	return Host{Kind: OtherHost, Name: name}
 }
 
 func isDualStackAPI(suffix string) bool { return strings.HasPrefix(suffix, "api.") }
@@ -130,21 +130,21 @@ func (h Host) name() string {
 		return h.Endpoint + zone + "." + vpceLabel(h.Kind) + "." + h.Region + ".vpce." + h.Suffix
 	}
 	switch h.Kind {
-	case Registry:
+	case RegistryHost:
 		sep := "."
 		if h.DualStack {
 			sep = "-"
 		}
 		return h.Account + ".dkr" + sep + "ecr" + fips(h.FIPS) + "." + h.Region + "." + h.Suffix
-	case API:
+	case APIHost:
 		prefix := "api."
 		if h.Short {
 			prefix = ""
 		}
 		return prefix + "ecr" + fips(h.FIPS) + "." + h.Region + "." + h.Suffix
-	case Logs:
+	case LogsHost:
 		return "logs" + fips(h.FIPS) + "." + h.Region + "." + h.Suffix
-	case Starport:
+	case StarportHost:
 		if h.Global {
 			return StarportBucket(h.Region) + ".s3." + h.Suffix
 		}
@@ -169,20 +169,20 @@ func fips(on bool) string {
 	return ""
 }
 
-// IsAWS reports whether h is one of AWS's names rather than an Other.
-func (h Host) IsAWS() bool { return h.Kind != Other }
+// IsAWS reports whether h is one of AWS's names rather than an OtherHost.
+func (h Host) IsAWS() bool { return h.Kind != OtherHost }
 
 // Service is the PrivateLink service that answers h: ecr.dkr, ecr.api, s3
-// or logs (com.amazonaws.REGION.SERVICE); empty for an Other.
+// or logs (com.amazonaws.REGION.SERVICE); empty for an OtherHost.
 func (h Host) Service() string {
 	switch h.Kind {
-	case Registry:
+	case RegistryHost:
 		return "ecr.dkr"
-	case API:
+	case APIHost:
 		return "ecr.api"
-	case Starport:
+	case StarportHost:
 		return "s3"
-	case Logs:
+	case LogsHost:
 		return "logs"
 	}
 	return ""
@@ -197,7 +197,7 @@ func (h Host) InPartition() bool {
 		return false
 	case !h.DualStack:
 		return h.Suffix == p.DNSSuffix
-	case h.Kind == Registry:
+	case h.Kind == RegistryHost:
 		return h.Suffix == p.RegistryDualStackSuffix || h.Suffix == p.DualStackSuffix
 	}
 	return h.Suffix == p.DualStackSuffix
@@ -207,9 +207,9 @@ func (h Host) InPartition() bool {
 // region, partition, FIPS and dual-stack flavour, and port. A vpce-specific
 // name pairs with the public registry name, which is what ECR's URIs carry.
 func (h Host) RegistryFor(account string) Host {
-	out := Host{Kind: Registry, Account: account, Region: h.Region, FIPS: h.FIPS, Port: h.Port}
+	out := Host{Kind: RegistryHost, Account: account, Region: h.Region, FIPS: h.FIPS, Port: h.Port}
 	switch {
-	case h.Kind == Registry && h.Endpoint == "":
+	case h.Kind == RegistryHost && h.Endpoint == "":
 		out.DualStack, out.Suffix = h.DualStack, h.Suffix
 	case h.DualStack:
 		out.DualStack, out.Suffix = true, "on.aws"
@@ -228,5 +228,5 @@ func (h Host) RegistryFor(account string) Host {
 // region, in the region's partition (the bucket has no dual-stack or vpce
 // form among ECR's redirects), with h's port.
 func (h Host) StarportFor() Host {
-	return Host{Kind: Starport, Region: h.Region, Suffix: PartitionOf(h.Region).DNSSuffix, Port: h.Port}
+	return Host{Kind: StarportHost, Region: h.Region, Suffix: PartitionOf(h.Region).DNSSuffix, Port: h.Port}
 }

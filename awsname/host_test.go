@@ -11,30 +11,30 @@ func TestParseHost(t *testing.T) {
 		in   string
 		want Host
 	}{
-		{"123456789012.dkr.ecr.us-west-2.amazonaws.com", Host{Kind: Registry, Account: "123456789012", Region: "us-west-2", Suffix: "amazonaws.com"}},
-		{"123456789012.DKR.ecr.us-west-2.amazonaws.com.:443", Host{Kind: Registry, Account: "123456789012", Region: "us-west-2", Suffix: "amazonaws.com", Port: "443"}},
-		{"123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com", Host{Kind: Registry, Account: "123456789012", Region: "us-gov-west-1", Suffix: "amazonaws.com", FIPS: true}},
-		{"123456789012.dkr-ecr.us-west-2.on.aws", Host{Kind: Registry, Account: "123456789012", Region: "us-west-2", Suffix: "on.aws", DualStack: true}},
-		{"123456789012.dkr-ecr-fips.us-west-2.on.aws", Host{Kind: Registry, Account: "123456789012", Region: "us-west-2", Suffix: "on.aws", DualStack: true, FIPS: true}},
-		{"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", Host{Kind: Registry, Account: "123456789012", Region: "cn-north-1", Suffix: "amazonaws.com.cn"}},
-		{"123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", Host{Kind: Registry, Account: "123456789012", Region: "us-iso-east-1", Suffix: "c2s.ic.gov"}},
-		{"123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu", Host{Kind: Registry, Account: "123456789012", Region: "eusc-de-east-1", Suffix: "amazonaws.eu"}},
-		{"vpce-0ce51b38767233f0d-9g7ebdmt.dkr.ecr.eu-west-1.vpce.amazonaws.com", Host{Kind: Registry, Region: "eu-west-1", Suffix: "amazonaws.com", Endpoint: "vpce-0ce51b38767233f0d-9g7ebdmt"}},
-		{"vpce-0ce51b38767233f0d-9g7ebdmt-eu-west-1a.dkr.ecr.eu-west-1.vpce.amazonaws.com", Host{Kind: Registry, Region: "eu-west-1", Suffix: "amazonaws.com", Endpoint: "vpce-0ce51b38767233f0d-9g7ebdmt", Zone: "eu-west-1a"}},
-		{"api.ecr.us-east-1.amazonaws.com", Host{Kind: API, Region: "us-east-1", Suffix: "amazonaws.com"}},
-		{"api.ecr-fips.us-east-1.amazonaws.com", Host{Kind: API, Region: "us-east-1", Suffix: "amazonaws.com", FIPS: true}},
-		{"ecr.us-east-1.api.aws", Host{Kind: API, Region: "us-east-1", Suffix: "api.aws", DualStack: true, Short: true}},
-		{"ecr.us-east-1.amazonaws.com", Host{Kind: API, Region: "us-east-1", Suffix: "amazonaws.com", Short: true}},
-		{"vpce-0abc1234def567890-abcdefgh.api.ecr.us-east-1.vpce.amazonaws.com", Host{Kind: API, Region: "us-east-1", Suffix: "amazonaws.com", Endpoint: "vpce-0abc1234def567890-abcdefgh"}},
-		{"logs.us-east-1.amazonaws.com", Host{Kind: Logs, Region: "us-east-1", Suffix: "amazonaws.com"}},
-		{"vpce-0abc1234def567890-abcdefgh.logs.us-east-1.vpce.amazonaws.com", Host{Kind: Logs, Region: "us-east-1", Suffix: "amazonaws.com", Endpoint: "vpce-0abc1234def567890-abcdefgh"}},
-		{"prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com", Host{Kind: Starport, Region: "us-east-1", Suffix: "amazonaws.com"}},
-		{"prod-us-east-1-starport-layer-bucket.s3.amazonaws.com", Host{Kind: Starport, Region: "us-east-1", Suffix: "amazonaws.com", Global: true}},
-		{"prod-us-east-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com", Host{Kind: Other, Name: "prod-us-east-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com"}},
-		{"123456789012.dkr.ecr.us-east-1.amazonaws.com.fake.example.com", Host{Kind: Other, Name: "123456789012.dkr.ecr.us-east-1.amazonaws.com.fake.example.com"}},
-		{"127.0.0.1:5000", Host{Kind: Other, Name: "127.0.0.1", Port: "5000"}},
-		{"[::1]:5000", Host{Kind: Other, Name: "::1", Port: "5000"}},
-		{"localhost", Host{Kind: Other, Name: "localhost"}},
+		{"123456789012.dkr.ecr.us-west-2.amazonaws.com", Host{Kind: RegistryHost, Account: "123456789012", Region: "us-west-2", Suffix: "amazonaws.com"}},
+		{"123456789012.DKR.ecr.us-west-2.amazonaws.com.:443", Host{Kind: RegistryHost, Account: "123456789012", Region: "us-west-2", Suffix: "amazonaws.com", Port: "443"}},
+		{"123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com", Host{Kind: RegistryHost, Account: "123456789012", Region: "us-gov-west-1", Suffix: "amazonaws.com", FIPS: true}},
+		{"123456789012.dkr-ecr.us-west-2.on.aws", Host{Kind: RegistryHost, Account: "123456789012", Region: "us-west-2", Suffix: "on.aws", DualStack: true}},
+		{"123456789012.dkr-ecr-fips.us-west-2.on.aws", Host{Kind: RegistryHost, Account: "123456789012", Region: "us-west-2", Suffix: "on.aws", DualStack: true, FIPS: true}},
+		{"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", Host{Kind: RegistryHost, Account: "123456789012", Region: "cn-north-1", Suffix: "amazonaws.com.cn"}},
+		{"123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", Host{Kind: RegistryHost, Account: "123456789012", Region: "us-iso-east-1", Suffix: "c2s.ic.gov"}},
+		{"123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu", Host{Kind: RegistryHost, Account: "123456789012", Region: "eusc-de-east-1", Suffix: "amazonaws.eu"}},
+		{"vpce-0ce51b38767233f0d-9g7ebdmt.dkr.ecr.eu-west-1.vpce.amazonaws.com", Host{Kind: RegistryHost, Region: "eu-west-1", Suffix: "amazonaws.com", Endpoint: "vpce-0ce51b38767233f0d-9g7ebdmt"}},
+		{"vpce-0ce51b38767233f0d-9g7ebdmt-eu-west-1a.dkr.ecr.eu-west-1.vpce.amazonaws.com", Host{Kind: RegistryHost, Region: "eu-west-1", Suffix: "amazonaws.com", Endpoint: "vpce-0ce51b38767233f0d-9g7ebdmt", Zone: "eu-west-1a"}},
+		{"api.ecr.us-east-1.amazonaws.com", Host{Kind: APIHost, Region: "us-east-1", Suffix: "amazonaws.com"}},
+		{"api.ecr-fips.us-east-1.amazonaws.com", Host{Kind: APIHost, Region: "us-east-1", Suffix: "amazonaws.com", FIPS: true}},
+		{"ecr.us-east-1.api.aws", Host{Kind: APIHost, Region: "us-east-1", Suffix: "api.aws", DualStack: true, Short: true}},
+		{"ecr.us-east-1.amazonaws.com", Host{Kind: APIHost, Region: "us-east-1", Suffix: "amazonaws.com", Short: true}},
+		{"vpce-0abc1234def567890-abcdefgh.api.ecr.us-east-1.vpce.amazonaws.com", Host{Kind: APIHost, Region: "us-east-1", Suffix: "amazonaws.com", Endpoint: "vpce-0abc1234def567890-abcdefgh"}},
+		{"logs.us-east-1.amazonaws.com", Host{Kind: LogsHost, Region: "us-east-1", Suffix: "amazonaws.com"}},
+		{"vpce-0abc1234def567890-abcdefgh.logs.us-east-1.vpce.amazonaws.com", Host{Kind: LogsHost, Region: "us-east-1", Suffix: "amazonaws.com", Endpoint: "vpce-0abc1234def567890-abcdefgh"}},
+		{"prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com", Host{Kind: StarportHost, Region: "us-east-1", Suffix: "amazonaws.com"}},
+		{"prod-us-east-1-starport-layer-bucket.s3.amazonaws.com", Host{Kind: StarportHost, Region: "us-east-1", Suffix: "amazonaws.com", Global: true}},
+		{"prod-us-east-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com", Host{Kind: OtherHost, Name: "prod-us-east-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com"}},
+		{"123456789012.dkr.ecr.us-east-1.amazonaws.com.fake.example.com", Host{Kind: OtherHost, Name: "123456789012.dkr.ecr.us-east-1.amazonaws.com.fake.example.com"}},
+		{"127.0.0.1:5000", Host{Kind: OtherHost, Name: "127.0.0.1", Port: "5000"}},
+		{"[::1]:5000", Host{Kind: OtherHost, Name: "::1", Port: "5000"}},
+		{"localhost", Host{Kind: OtherHost, Name: "localhost"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -69,10 +69,10 @@ func TestHostPairs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		h := ParseHost(tt.in)
-		if got := h.RegistryFor("111122223333").String(); h.Kind != Registry && got != tt.registry {
+		if got := h.RegistryFor("111122223333").String(); h.Kind != RegistryHost && got != tt.registry {
 			t.Errorf("%s: RegistryFor = %q, want %q", tt.in, got, tt.registry)
 		}
-		if h.Kind == Registry && h.RegistryFor("x").Account != "x" {
+		if h.Kind == RegistryHost && h.RegistryFor("x").Account != "x" {
 			t.Errorf("%s: RegistryFor keeps the account", tt.in)
 		}
 		if got := h.StarportFor().String(); got != tt.starport {

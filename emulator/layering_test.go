@@ -24,8 +24,10 @@ var allowed = map[string][]string{
 	"registry/longnames":   {},
 	"registry/metastore":   {},
 	"registry/keylock":     {},
+	"registry/identity":    {"policyeval", "awsname"},
+	"registry/distlog":     {},
 	"registry/tokens":      {"registry/metastore"},
-	"registry":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry/memdriver", "registry/lifecycle", "registry/longnames", "registry/metastore", "registry/tokens", "registry/keylock"},
+	"registry":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry/memdriver", "registry/lifecycle", "registry/longnames", "registry/metastore", "registry/tokens", "registry/keylock", "registry/identity", "registry/distlog"},
 	"s3shim":               {"policyeval", "sigv4", "awsname", "reqinfo"},
 	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
@@ -39,7 +41,7 @@ var allowed = map[string][]string{
 // pure packages, in addition, nothing that reaches the network or files.
 var (
 	stdlibOnly = []string{"policyeval", "sigv4", "awsname"}
-	pure       = []string{"policyeval", "emulator/scenario", "emulator/netmodel", "registry/lifecycle"}
+	pure       = []string{"policyeval", "emulator/scenario", "emulator/netmodel", "registry/lifecycle", "registry/identity"}
 	impure     = []string{"net", "net/http", "os", "os/exec", "io/fs", "syscall"}
 )
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/policyeval"
 
 	"github.com/ecrlink/ecrlink/registry"
@@ -29,6 +30,9 @@ const (
 // bucket, credentials and root prefix (see registry.S3Config).
 type S3Config = registry.S3Config
 
+// Registry is an account's registry in a region.
+type Registry = awsname.Registry
+
 // Identity is an access key and the principal it authenticates as, with
 // its identity policies and tags (see registry.Identity).
 type Identity = registry.Identity
@@ -45,6 +49,10 @@ type Config struct {
 	Account string
 	// Region is the region served; empty means DefaultRegion.
 	Region string
+	// Registries are other accounts' and regions' registries served
+	// beside it, each under its own names (ACCOUNT.dkr.ecr.REGION...) and
+	// on its own storage.
+	Registries []Registry
 	// DataDir keeps images and metadata on disk; empty (and no S3) keeps
 	// everything in memory, lost on Shutdown.
 	DataDir string
@@ -107,7 +115,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	presigner.Region, presigner.Key, presigner.Now = svc.Region(), svc.DeriveKey("starport presigner"), cfg.Now
+	presigner.Key, presigner.Now = svc.DeriveKey("starport presigner"), cfg.Now
 	ln := cfg.Listener
 	if ln == nil {
 		addr := cfg.Addr
@@ -120,7 +128,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, world: newDefaultWorld(), svc: svc, ln: ln, done: make(chan error, 1),
-		s3: &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Logger: cfg.Logger}}
+		s3: &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Buckets: svc.ServesRegion, Logger: cfg.Logger}}
 	s.http = &http.Server{
 		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler()),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -134,7 +142,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 // registryConfig is the ECR service's part of the configuration.
 func (c Config) registryConfig(layers registry.LayerLocator) registry.Config {
-	return registry.Config{Account: c.Account, Region: c.Region, DataDir: c.DataDir, S3: c.S3,
+	return registry.Config{Account: c.Account, Region: c.Region, Registries: c.Registries, DataDir: c.DataDir, S3: c.S3,
 		Identities: c.Identities, MaxAPIBodyMemory: c.MaxAPIBodyMemory, Now: c.Now, Logger: c.Logger, Layers: layers}
 }
 
@@ -197,7 +205,7 @@ func (s *Server) handler() http.Handler {
 // the registry stores in S3, else the registry's embedded storage.
 func layerStore(svc *registry.Service) s3shim.Store {
 	if client, bucket, root, ok := svc.MinIO(); ok {
-		return &s3shim.MinIOStore{Client: client, Bucket: bucket, RootDirectory: root}
+		return &s3shim.MinIOStore{Client: client, Bucket: bucket, Root: root}
 	}
 	return svc.Blobs()
 }

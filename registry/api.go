@@ -15,7 +15,7 @@ import (
 
 // operation handles one ECR API operation; it decodes its own input, and
 // runs only once the call is authorized.
-type operation func(ctx context.Context, s *Service, body []byte) (any, error)
+type operation func(ctx context.Context, s *registry, body []byte) (any, error)
 
 // API returns the handler for the ECR JSON 1.1 API (POST / with X-Amz-Target).
 func (s *Service) API() http.Handler {
@@ -50,13 +50,14 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-amz-json-1.1" {
 		return nil, &APIError{Type: "UnknownOperationException"}
 	}
-	if !s.servesRegion(info.Host) {
+	region, ok := s.regionOf(info.Host)
+	if !ok {
 		// What AWS answers in a region the account cannot use.
 		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	// What cannot be authenticated is refused before a byte of the body is
 	// read; the signature, which covers the body, is checked after it.
-	caller, err := s.authenticateAPI(r)
+	caller, err := s.authenticateAPI(r, region)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +70,9 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err != nil {
 		return nil, err
 	}
+	g, _ := s.answering(apiRegistry(region, principal, info.Class.Target, body))
 	ctx := withPrincipal(r.Context(), principal)
-	resource, err := s.resourceOf(info.Class.Target, body)
+	resource, err := g.resourceOf(info.Class.Target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -78,13 +80,36 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err := s.authorize(ctx, principal, info.Class.Action, resource); err != nil {
 		return nil, err
 	}
-	return op(ctx, s, body)
+	return op(ctx, g, body)
+}
+
+// apiRegistry is the registry an API call in region is for: the one its
+// registryId (or, for the tagging operations, its resourceArn) names, else
+// the caller's own (ECR: "If you do not specify a registry, the default
+// registry is assumed"). What does not decode is left to resourceOf to
+// refuse in ECR's words.
+func apiRegistry(region, principal string, t reqinfo.Target, body []byte) awsname.Registry {
+	var in struct {
+		RegistryID  string `json:"registryId"`
+		ResourceARN string `json:"resourceArn"`
+	}
+	_ = json.Unmarshal(body, &in)
+	account := in.RegistryID
+	if repo, ok := awsname.ParseRepositoryARN(in.ResourceARN); ok && t == reqinfo.TargetARN {
+		account = repo.Account
+	}
+	if account == "" {
+		if a, err := awsname.ParseARN(principal); err == nil {
+			account = a.Account
+		}
+	}
+	return awsname.Registry{Account: account, Region: region}
 }
 
 // resourceOf returns the ARN an operation with target t is authorized
 // against, validating the members it reads first: AWS validates input
 // against the model before it authorizes.
-func (s *Service) resourceOf(t reqinfo.Target, body []byte) (string, error) {
+func (s *registry) resourceOf(t reqinfo.Target, body []byte) (string, error) {
 	switch t {
 	case reqinfo.TargetARN:
 		var in struct {
@@ -114,16 +139,16 @@ func (s *Service) resourceOf(t reqinfo.Target, body []byte) (string, error) {
 		if err := validRepositoryName("repositoryName", in.RepositoryName); err != nil {
 			return "", err
 		}
-		return awsname.Repository{Region: s.cfg.Region, Account: s.registryID(in.RegistryID), Name: in.RepositoryName}.String(), nil
+		return awsname.Repository{Region: s.region, Account: s.registryID(in.RegistryID), Name: in.RepositoryName}.String(), nil
 	}
 	// Malformed JSON is a SerializationException before any denial.
 	return "*", decode(body, &struct{}{})
 }
 
 // registryID returns id, or the Service's account when id is empty.
-func (s *Service) registryID(id string) string {
+func (s *registry) registryID(id string) string {
 	if id == "" {
-		return s.cfg.Account
+		return s.account
 	}
 	return id
 }
@@ -140,12 +165,12 @@ type apiCaller struct {
 // authenticateAPI maps the SigV4 access key to a principal, checking all
 // that the headers alone allow: presence and shape, credential scope and,
 // for identities whose secret is known, the request date.
-func (s *Service) authenticateAPI(r *http.Request) (*apiCaller, error) {
+func (s *Service) authenticateAPI(r *http.Request, region string) (*apiCaller, error) {
 	a, err := parseSigV4(r.Header.Get("Authorization"))
 	if err != nil {
 		return nil, err
 	}
-	if err := a.checkScope(s.cfg.Region); err != nil {
+	if err := a.checkScope(region); err != nil {
 		return nil, err
 	}
 	id, ok := s.identity(a.AccessKeyID)

@@ -18,7 +18,7 @@ var accountSettings = map[string]struct {
 }
 
 // accountSetting returns a setting's current value.
-func (s *Service) accountSetting(ctx context.Context, name string) (string, error) {
+func (s *registry) accountSetting(ctx context.Context, name string) (string, error) {
 	m, err := s.getRegistryMeta(ctx)
 	if err != nil {
 		return "", err
@@ -37,7 +37,7 @@ func checkSettingName(name string) error {
 	return nil
 }
 
-func getAccountSetting(ctx context.Context, s *Service, body []byte) (any, error) {
+func getAccountSetting(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -54,7 +54,7 @@ func getAccountSetting(ctx context.Context, s *Service, body []byte) (any, error
 	return map[string]string{"name": in.Name, "value": v}, nil
 }
 
-func putAccountSetting(ctx context.Context, s *Service, body []byte) (any, error) {
+func putAccountSetting(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		Name  string `json:"name"`
 		Value string `json:"value"`

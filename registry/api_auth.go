@@ -13,7 +13,7 @@ type authorizationData struct {
 // getAuthorizationToken mints a 12-hour token for the caller. registryIds is
 // deprecated and "doesn't change the permissions scope" (ECR-FACTS §3), so
 // it only shapes the answer.
-func getAuthorizationToken(ctx context.Context, s *Service, body []byte) (any, error) {
+func getAuthorizationToken(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryIDs []string `json:"registryIds"`
 	}
@@ -28,7 +28,7 @@ func getAuthorizationToken(ctx context.Context, s *Service, body []byte) (any, e
 			return nil, err
 		}
 	}
-	token, exp := s.tokens.Issue(principalFrom(ctx), s.cfg.Account, s.cfg.Region)
+	token, exp := s.tokens.Issue(principalFrom(ctx), s.account, s.region)
 	data := []authorizationData{{token, epoch(exp), s.registryURL(ctx).String()}}
 	return map[string]any{"authorizationData": data}, nil
 }

@@ -83,7 +83,7 @@ type catalog struct {
 	byTag    map[string]*image
 }
 
-func (s *Service) loadCatalog(ctx context.Context, name string) (*catalog, error) {
+func (s *registry) loadCatalog(ctx context.Context, name string) (*catalog, error) {
 	images, err := s.listImages(ctx, name)
 	if err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ type imageOut struct {
 	ImageManifestMediaType string  `json:"imageManifestMediaType,omitempty"`
 }
 
-func batchGetImage(ctx context.Context, s *Service, body []byte) (any, error) {
+func batchGetImage(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID         string      `json:"registryId"`
 		RepositoryName     string      `json:"repositoryName"`
@@ -193,7 +193,7 @@ func batchGetImage(ctx context.Context, s *Service, body []byte) (any, error) {
 				continue
 			}
 			seen[iid] = true
-			images = append(images, imageOut{s.cfg.Account, m.Name, iid, string(raw), img.MediaType})
+			images = append(images, imageOut{s.account, m.Name, iid, string(raw), img.MediaType})
 		}
 	}
 	return map[string]any{"images": images, "failures": failures}, nil

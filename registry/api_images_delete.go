@@ -9,7 +9,7 @@ import (
 	"github.com/opencontainers/go-digest"
 )
 
-func batchDeleteImage(ctx context.Context, s *Service, body []byte) (any, error) {
+func batchDeleteImage(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string      `json:"registryId"`
 		RepositoryName string      `json:"repositoryName"`
@@ -57,7 +57,7 @@ type deleter struct {
 	ms      distribution.ManifestService
 }
 
-func (s *Service) newDeleter(ctx context.Context, name string) (*deleter, error) {
+func (s *registry) newDeleter(ctx context.Context, name string) (*deleter, error) {
 	c, err := s.loadCatalog(ctx, name)
 	if err != nil {
 		return nil, err

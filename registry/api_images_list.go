@@ -48,7 +48,7 @@ type pageRequest struct {
 	scope tokens.Scope // what the page's nextToken is good for
 }
 
-func (s *Service) newPage(scope tokens.Scope, maxResults *int, nextToken string) (pageRequest, error) {
+func (s *registry) newPage(scope tokens.Scope, maxResults *int, nextToken string) (pageRequest, error) {
 	limit, err := pageSize(maxResults)
 	if err != nil {
 		return pageRequest{}, err
@@ -67,7 +67,7 @@ type listEntry struct {
 	key string
 }
 
-func listImagesOp(ctx context.Context, s *Service, body []byte) (any, error) {
+func listImagesOp(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string       `json:"registryId"`
 		RepositoryName string       `json:"repositoryName"`
@@ -134,9 +134,9 @@ type imageDetail struct {
 	ArtifactMediaType      string   `json:"artifactMediaType,omitempty"`
 }
 
-func (s *Service) detailOf(repoName string, img *image) imageDetail {
+func (s *registry) detailOf(repoName string, img *image) imageDetail {
 	return imageDetail{
-		RegistryID:             s.cfg.Account,
+		RegistryID:             s.account,
 		RepositoryName:         repoName,
 		ImageDigest:            string(img.Digest),
 		ImageTags:              img.Tags,
@@ -147,7 +147,7 @@ func (s *Service) detailOf(repoName string, img *image) imageDetail {
 	}
 }
 
-func describeImages(ctx context.Context, s *Service, body []byte) (any, error) {
+func describeImages(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string       `json:"registryId"`
 		RepositoryName string       `json:"repositoryName"`
@@ -205,7 +205,7 @@ func describeImages(ctx context.Context, s *Service, body []byte) (any, error) {
 
 // describeNamedImages answers DescribeImages with imageIds: all of them, or
 // the first one missing as ImageNotFoundException.
-func (s *Service) describeNamedImages(c *catalog, repoName string, ids []imageIDIn) (any, error) {
+func (s *registry) describeNamedImages(c *catalog, repoName string, ids []imageIDIn) (any, error) {
 	out := []imageDetail{}
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -213,7 +213,7 @@ func (s *Service) describeNamedImages(c *catalog, repoName string, ids []imageID
 		switch {
 		case f == nil:
 		case f.FailureCode == "ImageNotFound" || f.FailureCode == "ImageTagDoesNotMatchDigest":
-			return nil, imageNotFound(id, repoName, s.cfg.Account)
+			return nil, imageNotFound(id, repoName, s.account)
 		default:
 			return nil, apiErr("InvalidParameterException", "%s", f.FailureReason)
 		}

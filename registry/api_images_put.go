@@ -33,7 +33,7 @@ func (in *putImageIn) tag() string {
 // (aws/aws-sdk#193, boto/boto3#3295).
 var errInvalidManifest = invalidParam("ImageManifest", "Invalid JSON syntax")
 
-func putImage(ctx context.Context, s *Service, body []byte) (any, error) {
+func putImage(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in putImageIn
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ func putImage(ctx context.Context, s *Service, body []byte) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"image": imageOut{
-		RegistryID:             s.cfg.Account,
+		RegistryID:             s.account,
 		RepositoryName:         m.Name,
 		ImageID:                imageID{d.String(), in.tag()},
 		ImageManifest:          in.ImageManifest,
@@ -110,7 +110,7 @@ func manifestMediaType(manifest, requested string) (string, error) {
 // under the repository lock so that tag immutability holds against
 // concurrent pushes on either API, and against a delete or a change of
 // mutability since m was read.
-func (s *Service) storeImage(ctx context.Context, m *repoMeta, raw []byte, mediaType, tag string) error {
+func (s *registry) storeImage(ctx context.Context, m *repoMeta, raw []byte, mediaType, tag string) error {
 	manifest, desc, err := distribution.UnmarshalManifest(mediaType, raw)
 	if err != nil {
 		return errInvalidManifest
@@ -122,14 +122,14 @@ func (s *Service) storeImage(ctx context.Context, m *repoMeta, raw []byte, media
 		return s.storeLocked(ctx, cur, manifest, desc, mediaType, tag)
 	})
 	if errors.Is(err, errNoRepository) {
-		return repositoryNotFound(m.Name, s.cfg.Account)
+		return repositoryNotFound(m.Name, s.account)
 	}
 	return err
 }
 
 // storeLocked is storeImage's write, under the repository lock, checked
 // against the repository's current record m.
-func (s *Service) storeLocked(ctx context.Context, m *repoMeta, manifest distribution.Manifest, desc distribution.Descriptor, mediaType, tag string) error {
+func (s *registry) storeLocked(ctx context.Context, m *repoMeta, manifest distribution.Manifest, desc distribution.Descriptor, mediaType, tag string) error {
 	repo, err := s.repository(ctx, m.Name)
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func (s *Service) storeLocked(ctx context.Context, m *repoMeta, manifest distrib
 
 // checkAlreadyExists is ImageAlreadyExistsException: the manifest is there
 // and the push would change nothing (ECR-FACTS §2.2).
-func (s *Service) checkAlreadyExists(ctx context.Context, repo distribution.Repository, ms distribution.ManifestService, name, tag string, d digest.Digest) error {
+func (s *registry) checkAlreadyExists(ctx context.Context, repo distribution.Repository, ms distribution.ManifestService, name, tag string, d digest.Digest) error {
 	exists, err := ms.Exists(ctx, d)
 	if err != nil && !isNotFound(err) {
 		return err
@@ -178,13 +178,13 @@ func (s *Service) checkAlreadyExists(ctx context.Context, repo distribution.Repo
 	}
 	return apiErr("ImageAlreadyExistsException",
 		"Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'",
-		d, shown, name, s.cfg.Account)
+		d, shown, name, s.account)
 }
 
 // putManifestError turns distribution's verification failure into ECR's:
 // missing blobs are LayersNotFoundException, missing images of an index
 // ReferencedImagesNotFoundException [I: texts not captured from AWS].
-func (s *Service) putManifestError(err error, name, mediaType string) error {
+func (s *registry) putManifestError(err error, name, mediaType string) error {
 	var ve distribution.ErrManifestVerification
 	if !errors.As(err, &ve) {
 		return err
@@ -203,11 +203,11 @@ func (s *Service) putManifestError(err error, name, mediaType string) error {
 	if isIndexType(mediaType) {
 		return apiErr("ReferencedImagesNotFoundException",
 			"Images with digests '%s' referenced by the manifest list do not exist in the repository with name '%s' in the registry with id '%s'",
-			list, name, s.cfg.Account)
+			list, name, s.account)
 	}
 	return apiErr("LayersNotFoundException",
 		"Layers with digests '%s' required for pushing image into repository with name '%s' in the registry with id '%s' do not exist",
-		list, name, s.cfg.Account)
+		list, name, s.account)
 }
 
 func isIndexType(mediaType string) bool {

@@ -34,7 +34,7 @@ func checkLayerDigest(s string) (digest.Digest, bool) {
 	return d, err == nil
 }
 
-func batchCheckLayerAvailability(ctx context.Context, s *Service, body []byte) (any, error) {
+func batchCheckLayerAvailability(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string   `json:"registryId"`
 		RepositoryName string   `json:"repositoryName"`
@@ -89,7 +89,7 @@ func batchCheckLayerAvailability(ctx context.Context, s *Service, body []byte) (
 
 // layerRefs returns every blob (config or layer) that a manifest in repo
 // references, with the descriptor it is referenced by.
-func (s *Service) layerRefs(ctx context.Context, repo distribution.Repository) (map[digest.Digest]descriptorDoc, error) {
+func (s *registry) layerRefs(ctx context.Context, repo distribution.Repository) (map[digest.Digest]descriptorDoc, error) {
 	ms, err := repo.Manifests(ctx)
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func (s *Service) layerRefs(ctx context.Context, repo distribution.Repository) (
 	return refs, nil
 }
 
-func getDownloadURLForLayer(ctx context.Context, s *Service, body []byte) (any, error) {
+func getDownloadURLForLayer(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string `json:"registryId"`
 		RepositoryName string `json:"repositoryName"`
@@ -149,7 +149,7 @@ func getDownloadURLForLayer(ctx context.Context, s *Service, body []byte) (any, 
 	if _, err := repo.Blobs(ctx).Stat(ctx, d); isNotFound(err) {
 		// Wording as reported from the service (monken/aws-ecr-public#11).
 		return nil, apiErr("LayersNotFoundException",
-			"The layer with digest '%s' does not exist within the repository with name '%s' in the registry with id '%s'", d, m.Name, s.cfg.Account)
+			"The layer with digest '%s' does not exist within the repository with name '%s' in the registry with id '%s'", d, m.Name, s.account)
 	} else if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func getDownloadURLForLayer(ctx context.Context, s *Service, body []byte) (any, 
 		// "You can only get URLs for image layers that are referenced in
 		// an image" (ECR-FACTS §5).
 		return nil, apiErr("LayerInaccessibleException",
-			"The layer with digest '%s' is not referenced by any image in the repository with name '%s' in the registry with id '%s'", d, m.Name, s.cfg.Account)
+			"The layer with digest '%s' is not referenced by any image in the repository with name '%s' in the registry with id '%s'", d, m.Name, s.account)
 	}
 	u, err := s.layerURL(ctx, m.Name, d)
 	if err != nil {

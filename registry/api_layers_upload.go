@@ -30,7 +30,7 @@ func checkUploadID(id string) error {
 	return nil
 }
 
-func initiateLayerUpload(ctx context.Context, s *Service, body []byte) (any, error) {
+func initiateLayerUpload(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string `json:"registryId"`
 		RepositoryName string `json:"repositoryName"`
@@ -68,7 +68,7 @@ type upload struct {
 
 // resumeUpload locks and resumes upload id of repository name, or answers
 // UploadNotFoundException.
-func (s *Service) resumeUpload(ctx context.Context, name, id string) (*upload, error) {
+func (s *registry) resumeUpload(ctx context.Context, name, id string) (*upload, error) {
 	repo, err := s.repository(ctx, name)
 	if err != nil {
 		return nil, err
@@ -88,15 +88,15 @@ func (s *Service) resumeUpload(ctx context.Context, name, id string) (*upload, e
 	return &upload{bw: bw, unlock: unlock}, nil
 }
 
-func (s *Service) uploadNotFound(name, id string) *APIError {
+func (s *registry) uploadNotFound(name, id string) *APIError {
 	return apiErr("UploadNotFoundException",
-		"The upload with id '%s' does not exist in the repository with name '%s' in the registry with id '%s'", id, name, s.cfg.Account)
+		"The upload with id '%s' does not exist in the repository with name '%s' in the registry with id '%s'", id, name, s.account)
 }
 
 // partsFile records, beside distribution's upload data, the size of the
 // last part and whether an earlier part was short, for CompleteLayerUpload
 // to enforce the 5 MiB minimum. distribution removes it with the upload.
-func (s *Service) partsFile(name, id string) string {
+func (s *registry) partsFile(name, id string) string {
 	return path.Join(uploadDir(name, id), "ecrlink-parts")
 }
 
@@ -107,7 +107,7 @@ type partsRecord struct {
 
 // readParts returns the upload's record; ok is false when there is none
 // (no part yet, or parts sent through the registry API).
-func (s *Service) readParts(ctx context.Context, name, id string) (r partsRecord, ok bool) {
+func (s *registry) readParts(ctx context.Context, name, id string) (r partsRecord, ok bool) {
 	b, err := s.driver.GetContent(ctx, s.partsFile(name, id))
 	if err != nil {
 		return r, false
@@ -115,7 +115,7 @@ func (s *Service) readParts(ctx context.Context, name, id string) (r partsRecord
 	return r, json.Unmarshal(b, &r) == nil
 }
 
-func (s *Service) writeParts(ctx context.Context, name, id string, r partsRecord) error {
+func (s *registry) writeParts(ctx context.Context, name, id string, r partsRecord) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -148,7 +148,7 @@ func (in *uploadPartIn) check() error {
 	return checkUploadID(in.UploadID)
 }
 
-func uploadLayerPart(ctx context.Context, s *Service, body []byte) (any, error) {
+func uploadLayerPart(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in uploadPartIn
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -182,24 +182,24 @@ func uploadLayerPart(ctx context.Context, s *Service, body []byte) (any, error) 
 	if err := s.writeParts(ctx, m.Name, in.UploadID, rec); err != nil {
 		return nil, err
 	}
-	return map[string]any{"registryId": s.cfg.Account, "repositoryName": m.Name,
+	return map[string]any{"registryId": s.account, "repositoryName": m.Name,
 		"uploadId": in.UploadID, "lastByteReceived": last}, nil
 }
 
 // invalidPart is InvalidLayerPartException, whose shape carries the upload
 // and the last byte ECR holds [I: message text].
-func (s *Service) invalidPart(name, id string, first, last, size int64) *APIError {
+func (s *registry) invalidPart(name, id string, first, last, size int64) *APIError {
 	e := apiErr("InvalidLayerPartException",
 		"The layer part with first byte %d and last byte %d is not valid: the parts of upload '%s' must be consecutive and the part's length must be last - first + 1; %d bytes were received so far",
 		first, last, id, size)
-	e.Fields = map[string]any{"registryId": s.cfg.Account, "repositoryName": name, "uploadId": id}
+	e.Fields = map[string]any{"registryId": s.account, "repositoryName": name, "uploadId": id}
 	if size > 0 {
 		e.Fields["lastValidByteReceived"] = size - 1
 	}
 	return e
 }
 
-func completeLayerUpload(ctx context.Context, s *Service, body []byte) (any, error) {
+func completeLayerUpload(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string   `json:"registryId"`
 		RepositoryName string   `json:"repositoryName"`
@@ -229,7 +229,7 @@ func completeLayerUpload(ctx context.Context, s *Service, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"registryId": s.cfg.Account, "repositoryName": m.Name,
+	return map[string]any{"registryId": s.account, "repositoryName": m.Name,
 		"uploadId": in.UploadID, "layerDigest": d.String()}, nil
 }
 
@@ -252,7 +252,7 @@ func checkCompleteDigests(list []string) (digest.Digest, error) {
 // commitUpload moves a complete upload into the repository's layers, under
 // the repository lock once it is sure the repository and the upload are
 // still there.
-func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, d digest.Digest) error {
+func (s *registry) commitUpload(ctx context.Context, u *upload, name, id string, d digest.Digest) error {
 	size := u.bw.Size()
 	rec, _ := s.readParts(ctx, name, id)
 	if size == 0 || rec.ShortEarly {
@@ -273,7 +273,7 @@ func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, 
 			// The bytes are not needed: the layer is there already.
 			_ = u.bw.Cancel(ctx)
 			return apiErr("LayerAlreadyExistsException",
-				"The layer with digest '%s' already exists in the repository with name '%s' in the registry with id '%s'", d, name, s.cfg.Account)
+				"The layer with digest '%s' already exists in the repository with name '%s' in the registry with id '%s'", d, name, s.account)
 		}
 		_, err := u.bw.Commit(ctx, distribution.Descriptor{Digest: d})
 		return err
@@ -287,7 +287,7 @@ func (s *Service) commitUpload(ctx context.Context, u *upload, name, id string, 
 	case errors.Is(err, errUploadGone):
 		return s.uploadNotFound(name, id)
 	case errors.Is(err, errNoRepository):
-		return repositoryNotFound(name, s.cfg.Account)
+		return repositoryNotFound(name, s.account)
 	case errors.As(err, &bad):
 		return apiErr("InvalidLayerException",
 			"The layer digest calculation performed by Amazon ECR upon receipt of the image layer does not match the digest specified: '%s'", d)

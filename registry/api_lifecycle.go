@@ -60,7 +60,7 @@ func lastEvaluated(m *repoMeta) *epoch {
 	return &e
 }
 
-func putLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func putLifecyclePolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string `json:"registryId"`
 		RepositoryName string `json:"repositoryName"`
@@ -83,10 +83,10 @@ func putLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return lifecycleOut{RegistryID: s.cfg.Account, RepositoryName: m.Name, Text: text}, nil
+	return lifecycleOut{RegistryID: s.account, RepositoryName: m.Name, Text: text}, nil
 }
 
-func getLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func getLifecyclePolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in repoRef
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -96,18 +96,18 @@ func getLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, erro
 		return nil, err
 	}
 	if m.Lifecycle == "" {
-		return nil, lifecyclePolicyNotFound(m.Name, s.cfg.Account)
+		return nil, lifecyclePolicyNotFound(m.Name, s.account)
 	}
-	return lifecycleOut{s.cfg.Account, m.Name, m.Lifecycle, lastEvaluated(m)}, nil
+	return lifecycleOut{s.account, m.Name, m.Lifecycle, lastEvaluated(m)}, nil
 }
 
-func deleteLifecyclePolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func deleteLifecyclePolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	m, old, err := s.takeText(ctx, body, func(m *repoMeta) *string { return &m.Lifecycle },
-		func(name string) error { return lifecyclePolicyNotFound(name, s.cfg.Account) })
+		func(name string) error { return lifecyclePolicyNotFound(name, s.account) })
 	if err != nil {
 		return nil, err
 	}
-	return lifecycleOut{s.cfg.Account, m.Name, old, lastEvaluated(m)}, nil
+	return lifecycleOut{s.account, m.Name, old, lastEvaluated(m)}, nil
 }
 
 // lifecyclePreview is a finished preview, kept beside the repository's
@@ -130,7 +130,7 @@ func previewKey(name string) string { return previewPrefix + metaName(name) + ".
 // the preview asynchronously and answers IN_PROGRESS; ecrlink finishes
 // before answering, so GetLifecyclePolicyPreview is COMPLETE at once and
 // LifecyclePolicyPreviewInProgressException never occurs.
-func startLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (any, error) {
+func startLifecyclePolicyPreview(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string  `json:"registryId"`
 		RepositoryName string  `json:"repositoryName"`
@@ -156,7 +156,7 @@ func startLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (
 		text = *in.Text
 	}
 	if text == "" {
-		return nil, lifecyclePolicyNotFound(m.Name, s.cfg.Account)
+		return nil, lifecyclePolicyNotFound(m.Name, s.account)
 	}
 	if err := s.runPreview(ctx, m, text); err != nil {
 		return nil, err
@@ -166,11 +166,11 @@ func startLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (
 		RepositoryName string `json:"repositoryName"`
 		Text           string `json:"lifecyclePolicyText"`
 		Status         string `json:"status"`
-	}{s.cfg.Account, m.Name, text, "IN_PROGRESS"}, nil
+	}{s.account, m.Name, text, "IN_PROGRESS"}, nil
 }
 
 // runPreview evaluates text on m's images and stores the result.
-func (s *Service) runPreview(ctx context.Context, m *repoMeta, text string) error {
+func (s *registry) runPreview(ctx context.Context, m *repoMeta, text string) error {
 	policy, err := parseLifecyclePolicy(text)
 	if err != nil {
 		return err
@@ -195,10 +195,10 @@ func (s *Service) runPreview(ctx context.Context, m *repoMeta, text string) erro
 }
 
 // loadPreview returns m's last preview, or ECR's not-found error.
-func (s *Service) loadPreview(ctx context.Context, m *repoMeta) (*lifecyclePreview, error) {
+func (s *registry) loadPreview(ctx context.Context, m *repoMeta) (*lifecyclePreview, error) {
 	b, err := s.meta.Get(ctx, previewKey(m.Name))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, lifecyclePreviewNotFound(m.Name, s.cfg.Account)
+		return nil, lifecyclePreviewNotFound(m.Name, s.account)
 	}
 	if err != nil {
 		return nil, err
@@ -208,7 +208,7 @@ func (s *Service) loadPreview(ctx context.Context, m *repoMeta) (*lifecyclePrevi
 		return nil, err
 	}
 	if !p.RepositoryCreatedAt.Equal(m.CreatedAt) {
-		return nil, lifecyclePreviewNotFound(m.Name, s.cfg.Account)
+		return nil, lifecyclePreviewNotFound(m.Name, s.account)
 	}
 	return &p, nil
 }
@@ -237,7 +237,7 @@ type previewIn struct {
 	} `json:"filter"`
 }
 
-func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (any, error) {
+func getLifecyclePolicyPreview(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in previewIn
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -280,13 +280,13 @@ func getLifecyclePolicyPreview(ctx context.Context, s *Service, body []byte) (an
 		Results        []previewResultOut `json:"previewResults"`
 		NextToken      string             `json:"nextToken,omitempty"`
 		Summary        summary            `json:"summary"`
-	}{s.cfg.Account, m.Name, p.Text, "COMPLETE", out, next, summary{len(p.Results)}}, nil
+	}{s.account, m.Name, p.Text, "COMPLETE", out, next, summary{len(p.Results)}}, nil
 }
 
 // check validates the request's own parameters and returns the page size
 // (1–100, default 100: the model's GetLifecyclePolicyPreview maxResults)
 // and the offset its nextToken, issued for scope, stands for.
-func (in *previewIn) check(s *Service, scope tokens.Scope) (limit, offset int, err error) {
+func (in *previewIn) check(s *registry, scope tokens.Scope) (limit, offset int, err error) {
 	if err := validRepoRef(in.RegistryID, in.RepositoryName); err != nil {
 		return 0, 0, err
 	}

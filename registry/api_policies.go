@@ -113,7 +113,7 @@ func stringOrList(raw json.RawMessage) []string {
 	return many
 }
 
-func setRepositoryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func setRepositoryPolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string `json:"registryId"`
 		RepositoryName string `json:"repositoryName"`
@@ -151,8 +151,8 @@ type repoPolicyOut struct {
 	PolicyText     string `json:"policyText"`
 }
 
-func (s *Service) repoPolicyOut(name, text string) repoPolicyOut {
-	return repoPolicyOut{s.cfg.Account, name, text}
+func (s *registry) repoPolicyOut(name, text string) repoPolicyOut {
+	return repoPolicyOut{s.account, name, text}
 }
 
 func repositoryPolicyNotFound(name, registryID string) *APIError {
@@ -166,7 +166,7 @@ type repoRef struct {
 	RepositoryName string `json:"repositoryName"`
 }
 
-func getRepositoryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func getRepositoryPolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in repoRef
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -176,14 +176,14 @@ func getRepositoryPolicy(ctx context.Context, s *Service, body []byte) (any, err
 		return nil, err
 	}
 	if m.Policy == "" {
-		return nil, repositoryPolicyNotFound(m.Name, s.cfg.Account)
+		return nil, repositoryPolicyNotFound(m.Name, s.account)
 	}
 	return s.repoPolicyOut(m.Name, m.Policy), nil
 }
 
-func deleteRepositoryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func deleteRepositoryPolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	m, old, err := s.takeText(ctx, body, func(m *repoMeta) *string { return &m.Policy },
-		func(name string) error { return repositoryPolicyNotFound(name, s.cfg.Account) })
+		func(name string) error { return repositoryPolicyNotFound(name, s.account) })
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func registryPolicyNotFound(registryID string) *APIError {
 	return apiErr("RegistryPolicyNotFoundException", "Registry policy does not exist in the registry with id '%s'", registryID)
 }
 
-func putRegistryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func putRegistryPolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		PolicyText string `json:"policyText"`
 	}
@@ -217,10 +217,10 @@ func putRegistryPolicy(ctx context.Context, s *Service, body []byte) (any, error
 	if err != nil {
 		return nil, err
 	}
-	return registryPolicyOut{s.cfg.Account, text}, nil
+	return registryPolicyOut{s.account, text}, nil
 }
 
-func getRegistryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func getRegistryPolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	if err := decode(body, &struct{}{}); err != nil {
 		return nil, err
 	}
@@ -229,19 +229,19 @@ func getRegistryPolicy(ctx context.Context, s *Service, body []byte) (any, error
 		return nil, err
 	}
 	if m.Policy == "" {
-		return nil, registryPolicyNotFound(s.cfg.Account)
+		return nil, registryPolicyNotFound(s.account)
 	}
-	return registryPolicyOut{s.cfg.Account, m.Policy}, nil
+	return registryPolicyOut{s.account, m.Policy}, nil
 }
 
-func deleteRegistryPolicy(ctx context.Context, s *Service, body []byte) (any, error) {
+func deleteRegistryPolicy(ctx context.Context, s *registry, body []byte) (any, error) {
 	if err := decode(body, &struct{}{}); err != nil {
 		return nil, err
 	}
 	var old string
 	_, err := s.updateRegistryMeta(ctx, func(m *registryMeta) error {
 		if m.Policy == "" {
-			return registryPolicyNotFound(s.cfg.Account)
+			return registryPolicyNotFound(s.account)
 		}
 		old, m.Policy = m.Policy, ""
 		return nil
@@ -249,7 +249,7 @@ func deleteRegistryPolicy(ctx context.Context, s *Service, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	return registryPolicyOut{s.cfg.Account, old}, nil
+	return registryPolicyOut{s.account, old}, nil
 }
 
 // jacksonPretty re-renders a validated policy document the way ECR stores

@@ -28,10 +28,10 @@ type encryptionConfig struct {
 }
 
 // repositoryView renders m as ECR's Repository shape for this caller.
-func (s *Service) repositoryView(ctx context.Context, m *repoMeta) repositoryOut {
+func (s *registry) repositoryView(ctx context.Context, m *repoMeta) repositoryOut {
 	out := repositoryOut{
-		RepositoryARN:      repositoryARN(s.cfg.Region, s.cfg.Account, m.Name),
-		RegistryID:         s.cfg.Account,
+		RepositoryARN:      repositoryARN(s.region, s.account, m.Name),
+		RegistryID:         s.account,
 		RepositoryName:     m.Name,
 		RepositoryURI:      s.registryURL(ctx).Host + "/" + m.Name,
 		CreatedAt:          epoch(m.CreatedAt),
@@ -78,7 +78,7 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-func createRepository(ctx context.Context, s *Service, body []byte) (any, error) {
+func createRepository(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID                 string            `json:"registryId"`
 		RepositoryName             string            `json:"repositoryName"`
@@ -108,7 +108,7 @@ func createRepository(ctx context.Context, s *Service, body []byte) (any, error)
 	s.metaMu.Lock()
 	defer s.metaMu.Unlock()
 	if _, err := s.getRepo(ctx, m.Name); err == nil {
-		return nil, repositoryAlreadyExists(m.Name, s.cfg.Account)
+		return nil, repositoryAlreadyExists(m.Name, s.account)
 	} else if !errors.Is(err, errNoRepository) {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func createRepository(ctx context.Context, s *Service, body []byte) (any, error)
 }
 
 // checkNewRepository validates CreateRepository's input into m.
-func (s *Service) checkNewRepository(registryID string, m *repoMeta, enc *encryptionConfig, tags []resourceTag) error {
+func (s *registry) checkNewRepository(registryID string, m *repoMeta, enc *encryptionConfig, tags []resourceTag) error {
 	if err := validRegistryID(registryID); err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *Service) checkNewRepository(registryID string, m *repoMeta, enc *encryp
 	if err := storableRepositoryName("repositoryName", m.Name); err != nil {
 		return err
 	}
-	if registryID != "" && registryID != s.cfg.Account {
+	if registryID != "" && registryID != s.account {
 		return apiErr("InvalidParameterException", "Invalid parameter at 'registryId' failed to satisfy constraint: 'Cross-account repository creation is not supported'")
 	}
 	if err := checkMutability(m.TagMutability, m.ExclusionFilters); err != nil {
@@ -147,13 +147,13 @@ func (s *Service) checkNewRepository(registryID string, m *repoMeta, enc *encryp
 		}
 		m.EncryptionType, m.KMSKey = enc.EncryptionType, enc.KMSKey
 		if m.EncryptionType != "AES256" && m.KMSKey == "" {
-			m.KMSKey = "arn:" + awsname.PartitionOf(s.cfg.Region).ID + ":kms:" + s.cfg.Region + ":" + s.cfg.Account + ":alias/aws/ecr"
+			m.KMSKey = "arn:" + awsname.PartitionOf(s.region).ID + ":kms:" + s.region + ":" + s.account + ":alias/aws/ecr"
 		}
 	}
 	return checkTags(tags, 0)
 }
 
-func describeRepositories(ctx context.Context, s *Service, body []byte) (any, error) {
+func describeRepositories(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID      string   `json:"registryId"`
 		RepositoryNames []string `json:"repositoryNames"`
@@ -181,7 +181,7 @@ func describeRepositories(ctx context.Context, s *Service, body []byte) (any, er
 		return nil, err
 	}
 	var all []*repoMeta
-	if s.registryID(in.RegistryID) == s.cfg.Account {
+	if s.registryID(in.RegistryID) == s.account {
 		if all, err = s.listRepos(ctx); err != nil {
 			return nil, err
 		}
@@ -204,7 +204,7 @@ func describeRepositories(ctx context.Context, s *Service, body []byte) (any, er
 	}{out, next}, nil
 }
 
-func (s *Service) describeNamedRepositories(ctx context.Context, registryID string, names []string, paged bool) (any, error) {
+func (s *registry) describeNamedRepositories(ctx context.Context, registryID string, names []string, paged bool) (any, error) {
 	if paged {
 		return nil, apiErr("InvalidParameterException", "Invalid parameter at 'maxResults' failed to satisfy constraint: 'maxResults cannot be used when you specify repositories with repositoryNames'")
 	}
@@ -217,7 +217,7 @@ func (s *Service) describeNamedRepositories(ctx context.Context, registryID stri
 			return nil, err
 		}
 		m, err := s.getRepo(ctx, n)
-		if errors.Is(err, errNoRepository) || s.registryID(registryID) != s.cfg.Account {
+		if errors.Is(err, errNoRepository) || s.registryID(registryID) != s.account {
 			return nil, repositoryNotFound(n, s.registryID(registryID))
 		}
 		if err != nil {
@@ -239,7 +239,7 @@ func pageSize(max *int) (int, error) {
 	return *max, nil
 }
 
-func deleteRepository(ctx context.Context, s *Service, body []byte) (any, error) {
+func deleteRepository(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string `json:"registryId"`
 		RepositoryName string `json:"repositoryName"`
@@ -268,7 +268,7 @@ func deleteRepository(ctx context.Context, s *Service, body []byte) (any, error)
 	}
 	if len(images) > 0 && !in.Force {
 		return nil, apiErr("RepositoryNotEmptyException",
-			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", m.Name, s.cfg.Account)
+			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", m.Name, s.account)
 	}
 	view := s.repositoryView(ctx, m)
 	s.metaMu.Lock()
@@ -285,19 +285,19 @@ func deleteRepository(ctx context.Context, s *Service, body []byte) (any, error)
 
 // lookupRepo validates registryId and repositoryName and returns the
 // repository's record or ECR's RepositoryNotFoundException.
-func (s *Service) lookupRepo(ctx context.Context, registryID, name string) (*repoMeta, error) {
+func (s *registry) lookupRepo(ctx context.Context, registryID, name string) (*repoMeta, error) {
 	if err := validRegistryID(registryID); err != nil {
 		return nil, err
 	}
 	if err := validRepositoryName("repositoryName", name); err != nil {
 		return nil, err
 	}
-	if s.registryID(registryID) != s.cfg.Account {
+	if s.registryID(registryID) != s.account {
 		return nil, repositoryNotFound(name, registryID)
 	}
 	m, err := s.getRepo(ctx, name)
 	if errors.Is(err, errNoRepository) {
-		return nil, repositoryNotFound(name, s.cfg.Account)
+		return nil, repositoryNotFound(name, s.account)
 	}
 	return m, err
 }

@@ -25,13 +25,13 @@ func validRepoRef(registryID, name string) error {
 // metadata lock and returns the stored result, answering ECR's
 // RepositoryNotFoundException for a repository that does not exist (or was
 // deleted meanwhile).
-func (s *Service) changeRepo(ctx context.Context, registryID, name string, fn func(*repoMeta) error) (*repoMeta, error) {
+func (s *registry) changeRepo(ctx context.Context, registryID, name string, fn func(*repoMeta) error) (*repoMeta, error) {
 	if _, err := s.lookupRepo(ctx, registryID, name); err != nil {
 		return nil, err
 	}
 	m, err := s.updateRepo(ctx, name, fn)
 	if errors.Is(err, errNoRepository) {
-		return nil, repositoryNotFound(name, s.cfg.Account)
+		return nil, repositoryNotFound(name, s.account)
 	}
 	return m, err
 }
@@ -39,7 +39,7 @@ func (s *Service) changeRepo(ctx context.Context, registryID, name string, fn fu
 // takeText clears one policy text of a repository's record — at picks
 // which — and returns the record and the text it held; an empty one is
 // missing(name), the operation's not-found exception.
-func (s *Service) takeText(ctx context.Context, body []byte, at func(*repoMeta) *string, missing func(name string) error) (*repoMeta, string, error) {
+func (s *registry) takeText(ctx context.Context, body []byte, at func(*repoMeta) *string, missing func(name string) error) (*repoMeta, string, error) {
 	var in repoRef
 	if err := decode(body, &in); err != nil {
 		return nil, "", err
@@ -56,7 +56,7 @@ func (s *Service) takeText(ctx context.Context, body []byte, at func(*repoMeta) 
 	return m, old, err
 }
 
-func putImageTagMutability(ctx context.Context, s *Service, body []byte) (any, error) {
+func putImageTagMutability(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID         string            `json:"registryId"`
 		RepositoryName     string            `json:"repositoryName"`
@@ -91,14 +91,14 @@ func putImageTagMutability(ctx context.Context, s *Service, body []byte) (any, e
 		RepositoryName     string            `json:"repositoryName"`
 		ImageTagMutability string            `json:"imageTagMutability"`
 		ExclusionFilters   []exclusionFilter `json:"imageTagMutabilityExclusionFilters,omitempty"`
-	}{s.cfg.Account, m.Name, m.TagMutability, m.ExclusionFilters}, nil
+	}{s.account, m.Name, m.TagMutability, m.ExclusionFilters}, nil
 }
 
 type scanningConfig struct {
 	ScanOnPush bool `json:"scanOnPush"`
 }
 
-func putImageScanningConfiguration(ctx context.Context, s *Service, body []byte) (any, error) {
+func putImageScanningConfiguration(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		RegistryID     string          `json:"registryId"`
 		RepositoryName string          `json:"repositoryName"`
@@ -124,7 +124,7 @@ func putImageScanningConfiguration(ctx context.Context, s *Service, body []byte)
 		RegistryID     string         `json:"registryId"`
 		RepositoryName string         `json:"repositoryName"`
 		Config         scanningConfig `json:"imageScanningConfiguration"`
-	}{s.cfg.Account, m.Name, scanningConfig{m.ScanOnPush}}, nil
+	}{s.account, m.Name, scanningConfig{m.ScanOnPush}}, nil
 }
 
 // errInvalidARN is ECR's answer to a resourceArn that names no repository
@@ -134,13 +134,13 @@ var errInvalidARN = apiErr("InvalidParameterException", "The ARN provided is inv
 // repoOfARN resolves a tagging operation's resourceArn to a repository
 // name: the ARN must be a repository ARN of this partition and region;
 // another account's repository is one that does not exist here.
-func (s *Service) repoOfARN(ctx context.Context, arn string) (string, error) {
+func (s *registry) repoOfARN(ctx context.Context, arn string) (string, error) {
 	repo, ok := awsname.ParseRepositoryARN(arn)
-	if !ok || repo.Region != s.cfg.Region || !awsname.ValidAccount(repo.Account) ||
+	if !ok || repo.Region != s.region || !awsname.ValidAccount(repo.Account) ||
 		arn != repo.String() || validRepositoryName("resourceArn", repo.Name) != nil {
 		return "", errInvalidARN
 	}
-	if repo.Account != s.cfg.Account {
+	if repo.Account != s.account {
 		return "", repositoryNotFound(repo.Name, repo.Account)
 	}
 	if _, err := s.lookupRepo(ctx, "", repo.Name); err != nil {
@@ -149,7 +149,7 @@ func (s *Service) repoOfARN(ctx context.Context, arn string) (string, error) {
 	return repo.Name, nil
 }
 
-func tagResource(ctx context.Context, s *Service, body []byte) (any, error) {
+func tagResource(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		ResourceARN string        `json:"resourceArn"`
 		Tags        []resourceTag `json:"tags"`
@@ -195,7 +195,7 @@ func mergeTags(old, add []resourceTag) []resourceTag {
 	return out
 }
 
-func untagResource(ctx context.Context, s *Service, body []byte) (any, error) {
+func untagResource(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		ResourceARN string   `json:"resourceArn"`
 		TagKeys     []string `json:"tagKeys"`
@@ -222,7 +222,7 @@ func untagResource(ctx context.Context, s *Service, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func listTagsForResource(ctx context.Context, s *Service, body []byte) (any, error) {
+func listTagsForResource(ctx context.Context, s *registry, body []byte) (any, error) {
 	var in struct {
 		ResourceARN string `json:"resourceArn"`
 	}
@@ -247,7 +247,7 @@ func listTagsForResource(ctx context.Context, s *Service, body []byte) (any, err
 // describeRegistry answers for the caller's own registry. ecrlink does not
 // replicate, so the replication configuration is always empty, as AWS shows
 // for an account that never set one.
-func describeRegistry(ctx context.Context, s *Service, body []byte) (any, error) {
+func describeRegistry(ctx context.Context, s *registry, body []byte) (any, error) {
 	if err := decode(body, &struct{}{}); err != nil {
 		return nil, err
 	}
@@ -257,5 +257,5 @@ func describeRegistry(ctx context.Context, s *Service, body []byte) (any, error)
 	return struct {
 		RegistryID  string `json:"registryId"`
 		Replication rules  `json:"replicationConfiguration"`
-	}{s.cfg.Account, rules{Rules: []struct{}{}}}, nil
+	}{s.account, rules{Rules: []struct{}{}}}, nil
 }

@@ -40,18 +40,20 @@ func (s *Service) authorize(ctx context.Context, principal, action, resource str
 	set := policyeval.Set{Endpoint: info.Caller.EndpointPolicies}
 	req.Context = info.Caller.Context
 	if facts := s.principal(principal); facts != nil {
-		set.Identity = facts.policies
-		if len(facts.tags) > 0 {
+		set.Identity = facts.Policies
+		if len(facts.Tags) > 0 {
 			req.Context = req.Context.Clone()
-			for k, v := range facts.tags {
+			for k, v := range facts.Tags {
 				req.Context.Set("aws:PrincipalTag/"+k, v)
 			}
 		}
 	}
 	if repo, ok := awsname.ParseRepositoryARN(resource); ok {
 		req.ResourceAccount = repo.Account
-		if err := s.resourcePolicies(ctx, repo.Account, repo.Name, &set); err != nil {
-			return err
+		if g, ok := s.lookup(repo.Registry()); ok {
+			if err := g.resourcePolicies(ctx, repo.Name, &set); err != nil {
+				return err
+			}
 		}
 	}
 	d := policyeval.Evaluate(&req, &set)
@@ -67,10 +69,7 @@ func (s *Service) authorize(ctx context.Context, principal, action, resource str
 }
 
 // resourcePolicies adds the repository's and the registry's policies.
-func (s *Service) resourcePolicies(ctx context.Context, account, name string, set *policyeval.Set) error {
-	if account != s.cfg.Account {
-		return nil
-	}
+func (s *registry) resourcePolicies(ctx context.Context, name string, set *policyeval.Set) error {
 	if m, err := s.getRepo(ctx, name); err == nil && m.Policy != "" {
 		p, err := s.compiled(m.Policy, policyeval.KindRepository)
 		if err != nil {

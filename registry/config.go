@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/registry/identity"
 )
 
 // DefaultAccount and DefaultRegion are what a zero Config serves.
@@ -19,14 +20,19 @@ const (
 // bodies at once.
 const DefaultMaxAPIBodyMemory = 4 * maxLayerPartBody
 
-// Config configures a Service. The zero Config serves an in-memory registry
-// for DefaultAccount in DefaultRegion in which any access key acts as the
+// Config configures a Service. The zero Config serves one in-memory
+// registry, DefaultAccount's in DefaultRegion, in which any access key acts as the
 // account root.
 type Config struct {
 	// Account is the 12-digit registry id; empty means DefaultAccount.
 	Account string
 	// Region is the AWS region served; empty means DefaultRegion.
 	Region string
+	// Registries are served beside the home registry of Account in
+	// Region, each on its own storage and metadata: other accounts (for
+	// cross-account pulls) and other regions. More can be added at run
+	// time (Service.AddRegistry).
+	Registries []awsname.Registry
 	// DataDir holds layers, manifests, metadata and the token key. Empty
 	// means everything is kept in memory and lost on Close.
 	DataDir string
@@ -85,6 +91,11 @@ func (c Config) Validate() error {
 	if !awsname.ValidRegion(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: not an AWS region name", c.Region))
 	}
+	for i, r := range c.Registries {
+		if !awsname.ValidAccount(r.Account) || !awsname.ValidRegion(r.Region) {
+			errs = append(errs, fmt.Errorf("registries[%d]: %q in %q is not an account and region", i, r.Account, r.Region))
+		}
+	}
 	if c.MaxAPIBodyMemory < 0 {
 		errs = append(errs, fmt.Errorf("max API body memory %d: must not be negative", c.MaxAPIBodyMemory))
 	}
@@ -94,7 +105,7 @@ func (c Config) Validate() error {
 		}
 		errs = append(errs, c.S3.validate())
 	}
-	if _, err := newIdentityTable(c.Identities); err != nil {
+	if _, err := identity.New(c.Identities); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

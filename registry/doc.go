@@ -1,7 +1,11 @@
-// Package registry is the ECR service itself: one private registry (one
-// account, one region) made of an embedded CNCF distribution v3 app for the
-// Docker Registry API, ecrlink's repository metadata, ECR authorization
-// tokens, and the ECR JSON 1.1 API.
+// Package registry is the ECR service itself: private registries, each an
+// account's in a region, made of an embedded CNCF distribution v3 app for
+// the Docker Registry API and ecrlink's repository metadata, on storage of
+// its own; and, shared by them all, ECR authorization tokens, the
+// identities and the ECR JSON 1.1 API. A request goes to the registry its
+// host names (ACCOUNT.dkr.ecr.REGION, or on the API the registryId or the
+// caller's account in the host's region); direct mode names the home
+// registry, Config.Account's in Config.Region.
 //
 // ECR semantics are laid over distribution at the HTTP edge: a repository
 // must exist before anything is pushed to it, tags may be immutable, errors

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"sync"
 
@@ -16,9 +14,10 @@ import (
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
 	"github.com/distribution/distribution/v3/registry/storage/driver/factory"
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem" // registers "filesystem"
+	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/registry/distlog"
 	"github.com/ecrlink/ecrlink/registry/longnames"
 	"github.com/ecrlink/ecrlink/registry/memdriver"
-	"github.com/sirupsen/logrus"
 )
 
 // captureMiddleware is the registry middleware through which an embedded App
@@ -51,81 +50,30 @@ type captured struct {
 	driver storagedriver.StorageDriver
 }
 
-// distribution logs only through logrus' process-wide standard logger,
-// so its output reaches each Service's own logger this way: the hook is
-// installed once and holds no state; each Service puts a *distLog in every
-// context distribution logs from (the one NewApp gets, for its background
-// work, and each request's) under the key distribution copies into every
-// log entry it makes without a logger of its own, "instance.id"
-// (internal/dcontext.getLogrusLogger). An entry that carries none is
-// dropped: never slog.Default.
-const distLogKey = "instance.id"
-
-// distLog is what a Service stamps under distLogKey.
-type distLog struct{ logger *slog.Logger }
-
 // withDistLog returns ctx carrying the Service's logger for distribution.
 func (s *Service) withDistLog(ctx context.Context) context.Context {
-	return context.WithValue(ctx, distLogKey, s.distLog) //nolint:staticcheck // distribution reads this string key
+	return distlog.With(ctx, s.distLog)
 }
 
-var routeLogrus = sync.OnceFunc(func() {
-	std := logrus.StandardLogger()
-	std.SetOutput(io.Discard)
-	std.SetLevel(logrus.WarnLevel)
-	std.AddHook(slogHook{})
-})
-
-type slogHook struct{}
-
-func (slogHook) Levels() []logrus.Level {
-	return []logrus.Level{logrus.PanicLevel, logrus.FatalLevel, logrus.ErrorLevel, logrus.WarnLevel}
-}
-
-func (slogHook) Fire(e *logrus.Entry) error {
-	dl, ok := e.Data[distLogKey].(*distLog)
-	if !ok {
-		return nil
-	}
-	level := slog.LevelWarn
-	if e.Level <= logrus.ErrorLevel {
-		level = slog.LevelError
-	}
-	// distribution logs every 4xx answer as an error; those are the
-	// client's business, and ecrlink reports them itself.
-	if status, ok := e.Data["http.response.status"].(int); ok && status < 500 {
-		level = slog.LevelDebug
-	}
-	attrs := make([]any, 0, 2*len(e.Data))
-	for k, v := range e.Data {
-		if k == "go.version" || k == distLogKey || k == "service" {
-			continue
-		}
-		attrs = append(attrs, k, v)
-	}
-	dl.logger.Log(context.Background(), level, "distribution: "+e.Message, attrs...)
-	return nil
-}
-
-// storageParameters picks distribution's driver: S3 (MinIO), the
-// filesystem under DataDir, or memory.
-func storageParameters(cfg Config) configuration.Storage {
+// storageParameters picks distribution's driver for registry id: S3
+// (MinIO), the filesystem under DataDir, or memory.
+func (s *Service) storageParameters(id awsname.Registry) configuration.Storage {
+	dir := s.storageDir(id)
 	switch {
-	case cfg.S3 != nil:
-		return configuration.Storage{"s3": cfg.S3.driverParameters()}
-	case cfg.DataDir != "":
-		return configuration.Storage{"filesystem": configuration.Parameters{"rootdirectory": filepath.Join(cfg.DataDir, "registry")}}
+	case s.cfg.S3 != nil:
+		return configuration.Storage{"s3": s.cfg.S3.driverParameters(dir)}
+	case s.cfg.DataDir != "":
+		root := filepath.Join(s.cfg.DataDir, filepath.FromSlash(dir), "registry")
+		return configuration.Storage{"filesystem": configuration.Parameters{"rootdirectory": root}}
 	}
 	return configuration.Storage{memdriver.Name: configuration.Parameters{}}
 }
 
-// newApp builds the embedded distribution app on driver for s; secret
-// signs distribution's upload state.
-func newApp(ctx context.Context, s *Service, driver configuration.Storage, secret string) (app *handlers.App, c *captured, err error) {
+// newApp builds the embedded distribution app of registry s on driver.
+func newApp(ctx context.Context, s *registry, driver configuration.Storage) (app *handlers.App, c *captured, err error) {
 	if err := errors.Join(registerCapture(), longnames.Register(), registerGuard()); err != nil {
 		return nil, nil, err
 	}
-	routeLogrus()
 	registerMemDriver()
 	c = &captured{}
 	storage := configuration.Storage{
@@ -145,7 +93,7 @@ func newApp(ctx context.Context, s *Service, driver configuration.Storage, secre
 	}
 	cfg := &configuration.Configuration{Storage: storage}
 	cfg.Version = configuration.MajorMinorVersion(0, 1)
-	cfg.HTTP.Secret = secret
+	cfg.HTTP.Secret = s.secret
 	cfg.Log.AccessLog.Disabled = true
 	cfg.Catalog.MaxEntries = 1000
 	// ECR accepts manifests whose layers name external URLs (Windows

@@ -24,7 +24,7 @@ var errUploadGone = errors.New("upload is gone")
 // same lock, so what write checks against the record still holds when it
 // commits. write's error comes back unwrapped: distribution's handlers tell
 // its errors apart by type.
-func (s *Service) writeLocked(ctx context.Context, name, uploadID string, write func(cur *repoMeta) error) error {
+func (s *registry) writeLocked(ctx context.Context, name, uploadID string, write func(cur *repoMeta) error) error {
 	unlock, err := s.lockRepo(ctx, name)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (s *Service) writeLocked(ctx context.Context, name, uploadID string, write 
 // uploadLive checks that repository name holds upload id, if id is not
 // empty: a commit must not move an upload whose files went with a deleted
 // repository, nor one already completed.
-func (s *Service) uploadLive(ctx context.Context, name, id string) error {
+func (s *registry) uploadLive(ctx context.Context, name, id string) error {
 	if id == "" {
 		return nil
 	}
@@ -80,7 +80,7 @@ const guardMiddleware = "ecrlink-guard"
 var registerGuard = sync.OnceValue(func() error {
 	return repositorymiddleware.Register(guardMiddleware, func(_ context.Context, repo distribution.Repository,
 		opts map[string]any) (distribution.Repository, error) {
-		s, ok := opts["service"].(*Service)
+		s, ok := opts["service"].(*registry)
 		if !ok {
 			return nil, fmt.Errorf("%s: missing service option", guardMiddleware)
 		}
@@ -90,7 +90,7 @@ var registerGuard = sync.OnceValue(func() error {
 
 type guardedRepository struct {
 	distribution.Repository
-	s *Service
+	s *registry
 }
 
 func (r *guardedRepository) Blobs(ctx context.Context) distribution.BlobStore {
@@ -100,7 +100,7 @@ func (r *guardedRepository) Blobs(ctx context.Context) distribution.BlobStore {
 type guardedBlobs struct {
 	distribution.BlobStore
 	name string
-	s    *Service
+	s    *registry
 }
 
 func (b *guardedBlobs) Resume(ctx context.Context, id string) (distribution.BlobWriter, error) {
@@ -114,7 +114,7 @@ func (b *guardedBlobs) Resume(ctx context.Context, id string) (distribution.Blob
 type guardedWriter struct {
 	distribution.BlobWriter
 	name string
-	s    *Service
+	s    *registry
 }
 
 func (w *guardedWriter) Commit(ctx context.Context, desc v1.Descriptor) (v1.Descriptor, error) {

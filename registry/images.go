@@ -66,7 +66,7 @@ func (m *manifestDoc) mediaTypeOf(fallback string) string {
 	return "application/vnd.oci.image.manifest.v1+json"
 }
 
-func (s *Service) repository(ctx context.Context, name string) (distribution.Repository, error) {
+func (s *registry) repository(ctx context.Context, name string) (distribution.Repository, error) {
 	named, err := reference.WithName(name)
 	if err != nil {
 		return nil, fmt.Errorf("repository name %q: %w", name, err)
@@ -87,7 +87,7 @@ func isNotFound(err error) bool {
 
 // listImages returns every manifest in the repository with its tags,
 // sorted by digest.
-func (s *Service) listImages(ctx context.Context, name string) ([]*image, error) {
+func (s *registry) listImages(ctx context.Context, name string) ([]*image, error) {
 	repo, err := s.repository(ctx, name)
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func (s *Service) listImages(ctx context.Context, name string) ([]*image, error)
 	return out, nil
 }
 
-func (s *Service) attachTags(ctx context.Context, repo distribution.Repository, byDigest map[digest.Digest]*image) error {
+func (s *registry) attachTags(ctx context.Context, repo distribution.Repository, byDigest map[digest.Digest]*image) error {
 	ts := repo.Tags(ctx)
 	tags, err := ts.All(ctx)
 	if err != nil && !isNotFound(err) {
@@ -147,7 +147,7 @@ func (s *Service) attachTags(ctx context.Context, repo distribution.Repository, 
 }
 
 // readManifest returns the raw manifest bytes of d in repo.
-func (s *Service) readManifest(ctx context.Context, repo distribution.Repository, d digest.Digest) ([]byte, error) {
+func (s *registry) readManifest(ctx context.Context, repo distribution.Repository, d digest.Digest) ([]byte, error) {
 	ms, err := repo.Manifests(ctx)
 	if err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (s *Service) readManifest(ctx context.Context, repo distribution.Repository
 }
 
 // describe fills img's media types, sizes, subject and push time.
-func (s *Service) describe(ctx context.Context, repo distribution.Repository, img *image) error {
+func (s *registry) describe(ctx context.Context, repo distribution.Repository, img *image) error {
 	raw, err := s.readManifest(ctx, repo, img.Digest)
 	if err != nil {
 		return err
@@ -201,7 +201,7 @@ func (s *Service) describe(ctx context.Context, repo distribution.Repository, im
 }
 
 // indexSize is ECR's size for a manifest list: the largest of its images.
-func (s *Service) indexSize(ctx context.Context, repo distribution.Repository, children []descriptorDoc) int64 {
+func (s *registry) indexSize(ctx context.Context, repo distribution.Repository, children []descriptorDoc) int64 {
 	var largest int64
 	for _, c := range children {
 		raw, err := s.readManifest(ctx, repo, c.Digest)
@@ -223,7 +223,7 @@ func (s *Service) indexSize(ctx context.Context, repo distribution.Repository, c
 
 // pushedAt is the time distribution linked the manifest into the
 // repository, which every process sharing the storage sees alike.
-func (s *Service) pushedAt(ctx context.Context, name string, d digest.Digest) time.Time {
+func (s *registry) pushedAt(ctx context.Context, name string, d digest.Digest) time.Time {
 	p := path.Join("/docker/registry/v2/repositories", name, "_manifests/revisions",
 		d.Algorithm().String(), d.Encoded(), "link")
 	fi, err := s.driver.Stat(ctx, p)
@@ -235,7 +235,7 @@ func (s *Service) pushedAt(ctx context.Context, name string, d digest.Digest) ti
 
 // deleteRepositoryStorage removes a repository's manifests, layer links and
 // uploads, leaving nested repositories (name/child) alone.
-func (s *Service) deleteRepositoryStorage(ctx context.Context, name string) error {
+func (s *registry) deleteRepositoryStorage(ctx context.Context, name string) error {
 	base := path.Join("/docker/registry/v2/repositories", name)
 	for _, sub := range []string{"_manifests", "_layers", "_uploads"} {
 		err := s.driver.Delete(ctx, path.Join(base, sub))

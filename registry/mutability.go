@@ -49,7 +49,7 @@ func errTagImmutable(tag, repo string) *RegistryError {
 
 // checkTagMove returns errTagImmutable's text when moving tag to d would
 // overwrite an immutable tag. The caller holds the repository lock.
-func (s *Service) checkTagMove(ctx context.Context, repo distribution.Repository, m *repoMeta, tag string, d digest.Digest) error {
+func (s *registry) checkTagMove(ctx context.Context, repo distribution.Repository, m *repoMeta, tag string, d digest.Digest) error {
 	if tag == "" || !m.tagImmutable(tag) {
 		return nil
 	}

@@ -74,12 +74,12 @@ func metaName(name string) string {
 }
 
 // getRepo returns the repository's record; errNoRepository if it does not exist.
-func (s *Service) getRepo(ctx context.Context, name string) (*repoMeta, error) {
+func (s *registry) getRepo(ctx context.Context, name string) (*repoMeta, error) {
 	return s.readRepo(ctx, repoKey(name), name)
 }
 
 // readRepo reads the record stored at key, for the repository name.
-func (s *Service) readRepo(ctx context.Context, key, name string) (*repoMeta, error) {
+func (s *registry) readRepo(ctx context.Context, key, name string) (*repoMeta, error) {
 	b, err := s.meta.Get(ctx, key)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", name, errNoRepository)
@@ -94,7 +94,7 @@ func (s *Service) readRepo(ctx context.Context, key, name string) (*repoMeta, er
 	return &m, nil
 }
 
-func (s *Service) putRepo(ctx context.Context, m *repoMeta) error {
+func (s *registry) putRepo(ctx context.Context, m *repoMeta) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (s *Service) putRepo(ctx context.Context, m *repoMeta) error {
 }
 
 // updateRepo applies fn to the repository's record under the metadata lock.
-func (s *Service) updateRepo(ctx context.Context, name string, fn func(*repoMeta) error) (*repoMeta, error) {
+func (s *registry) updateRepo(ctx context.Context, name string, fn func(*repoMeta) error) (*repoMeta, error) {
 	s.metaMu.Lock()
 	defer s.metaMu.Unlock()
 	m, err := s.getRepo(ctx, name)
@@ -117,7 +117,7 @@ func (s *Service) updateRepo(ctx context.Context, name string, fn func(*repoMeta
 }
 
 // listRepos returns every repository's record, sorted by name.
-func (s *Service) listRepos(ctx context.Context) ([]*repoMeta, error) {
+func (s *registry) listRepos(ctx context.Context) ([]*repoMeta, error) {
 	keys, err := s.meta.List(ctx, repoPrefix)
 	if err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ func (s *Service) listRepos(ctx context.Context) ([]*repoMeta, error) {
 	return out, nil
 }
 
-func (s *Service) getRegistryMeta(ctx context.Context) (*registryMeta, error) {
+func (s *registry) getRegistryMeta(ctx context.Context) (*registryMeta, error) {
 	b, err := s.meta.Get(ctx, registryMetaKey)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &registryMeta{}, nil
@@ -153,7 +153,7 @@ func (s *Service) getRegistryMeta(ctx context.Context) (*registryMeta, error) {
 }
 
 // updateRegistryMeta applies fn to the registry record under the metadata lock.
-func (s *Service) updateRegistryMeta(ctx context.Context, fn func(*registryMeta) error) (*registryMeta, error) {
+func (s *registry) updateRegistryMeta(ctx context.Context, fn func(*registryMeta) error) (*registryMeta, error) {
 	s.metaMu.Lock()
 	defer s.metaMu.Unlock()
 	m, err := s.getRegistryMeta(ctx)

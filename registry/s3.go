@@ -13,6 +13,7 @@ import (
 
 	"github.com/distribution/distribution/v3/configuration"
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/s3-aws" // registers "s3"
+	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
@@ -62,12 +63,13 @@ func (c *S3Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// driverParameters are distribution's S3 driver settings for c.
-func (c *S3Config) driverParameters() configuration.Parameters {
+// driverParameters are distribution's S3 driver settings for c, for the
+// registry kept under dir.
+func (c *S3Config) driverParameters(dir string) configuration.Parameters {
 	u, _ := url.Parse(c.Endpoint)
 	return configuration.Parameters{
 		"accesskey": c.AccessKey, "secretkey": c.SecretKey, "region": c.Region,
-		"regionendpoint": c.Endpoint, "bucket": c.Bucket, "rootdirectory": "/" + c.RootDirectory + "/registry",
+		"regionendpoint": c.Endpoint, "bucket": c.Bucket, "rootdirectory": "/" + path.Join(c.RootDirectory, dir, "registry"),
 		"forcepathstyle": true, "secure": u.Scheme == "https", "skipverify": c.SkipVerify, "v4auth": true,
 	}
 }
@@ -128,11 +130,20 @@ func explainS3Error(c *S3Config, err error) error {
 	return fmt.Errorf("s3 %s bucket %s: cannot reach the server; check that MinIO is running at --s3-endpoint and that TLS settings match its scheme: %w", c.Endpoint, c.Bucket, err)
 }
 
-// MinIO returns the client and the blob root of an S3-backed Service, for
-// s3shim to read layer bytes; ok is false for other storage.
-func (s *Service) MinIO() (client *minio.Client, bucket, rootDirectory string, ok bool) {
+// MinIO returns the client and bucket of an S3-backed Service, and where
+// in the bucket each registry keeps its blobs, for s3shim to read layer
+// bytes; ok is false for other storage. root is false for a registry not
+// served.
+func (s *Service) MinIO() (client *minio.Client, bucket string, root func(awsname.Registry) (string, bool), ok bool) {
 	if s.s3 == nil {
-		return nil, "", "", false
+		return nil, "", nil, false
 	}
-	return s.s3, s.cfg.S3.Bucket, path.Join(s.cfg.S3.RootDirectory, "registry"), true
+	root = func(id awsname.Registry) (string, bool) {
+		g, ok := s.lookup(id)
+		if !ok {
+			return "", false
+		}
+		return g.s3Root, true
+	}
+	return s.s3, s.cfg.S3.Bucket, root, true
 }

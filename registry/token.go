@@ -20,8 +20,9 @@ const (
 )
 
 // authenticate returns the principal behind the request's Basic
-// credentials: ECR's authorizationToken decoded to AWS:password.
-func (s *Service) authenticate(r *http.Request) (string, error) {
+// credentials: ECR's authorizationToken decoded to AWS:password. A token
+// works on every registry of the region it was issued in, as on ECR.
+func (s *Service) authenticate(r *http.Request, region string) (string, error) {
 	if r.Header.Get("Authorization") == "" {
 		return "", errNoCredentials
 	}
@@ -36,7 +37,7 @@ func (s *Service) authenticate(r *http.Request) (string, error) {
 		return "", regErr(http.StatusForbidden, "DENIED", msgTokenExpired)
 	case err != nil:
 		return "", regErr(http.StatusBadRequest, "DENIED", msgTokenInvalid)
-	case tp.Region != s.cfg.Region || tp.Account != s.cfg.Account:
+	case tp.Region != region:
 		// Tokens are region-bound (ECR-FACTS §3).
 		return "", regErr(http.StatusForbidden, "DENIED", msgTokenRegion)
 	}

@@ -17,6 +17,17 @@ const uploadMaxAge = 24 * time.Hour
 // never visible as a layer; this reclaims its space. The registry runs it by
 // itself every hour for uploads older than a day.
 func (s *Service) PurgeUploads(ctx context.Context, olderThan time.Time) (int, error) {
+	n := 0
+	var errs []error
+	for _, g := range *s.registries.Load() {
+		deleted, err := g.purgeUploads(ctx, olderThan)
+		n += deleted
+		errs = append(errs, err)
+	}
+	return n, errors.Join(errs...)
+}
+
+func (s *registry) purgeUploads(ctx context.Context, olderThan time.Time) (int, error) {
 	deleted, errs := storage.PurgeUploads(ctx, s.driver, olderThan, true)
 	return len(deleted), errors.Join(errs...)
 }

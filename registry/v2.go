@@ -20,6 +20,8 @@ func (s *Service) Registry() http.Handler {
 	})
 }
 
+// serveV2 authenticates a registry request and hands it to the registry
+// its host names: ACCOUNT.dkr.ecr.REGION, or in direct mode the home one.
 func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 	info, err := requestInfo(r.Context())
 	if err != nil {
@@ -29,20 +31,32 @@ func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 	if rt.Kind == reqinfo.RouteNone {
 		return regErr(http.StatusNotFound, "NOT_FOUND", "404 page not found")
 	}
-	principal, err := s.authenticate(r)
+	id := s.Home()
+	if info.Host.IsAWS() {
+		id = awsname.Registry{Account: info.Host.Account, Region: info.Host.Region}
+	}
+	region, served := s.regionOf(info.Host)
+	principal, err := s.authenticate(r, region)
 	if err != nil {
 		if errors.Is(err, errNoCredentials) {
-			challenge(w, info.RegistryHost(s.cfg.Account))
+			challenge(w, info.RegistryHost(id.Account))
 			return nil
 		}
 		return err
 	}
-	if !s.servesRegion(info.Host) {
+	g, ok := s.answering(id)
+	if !served || !ok {
 		// Tokens are region-bound (ECR-FACTS §3).
 		return regErr(http.StatusForbidden, "DENIED", msgTokenRegion)
 	}
-	ctx := withPrincipal(r.Context(), principal)
-	r = r.WithContext(ctx)
+	return g.serveV2(w, r.WithContext(withPrincipal(r.Context(), principal)), info, principal)
+}
+
+// serveV2 serves an authenticated registry request: repository requests
+// are authorized against the repository of the host's account, and
+// answered only where that account's registry holds it.
+func (s *registry) serveV2(w http.ResponseWriter, r *http.Request, info *reqinfo.Info, principal string) error {
+	rt := &info.Class.Route
 	switch rt.Kind {
 	case reqinfo.RouteBase:
 		s.app.ServeHTTP(w, r)
@@ -54,12 +68,13 @@ func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 	if !repositoryNamePattern.MatchString(rt.Name) || len(rt.Name) > 256 {
 		return regErr(http.StatusBadRequest, "NAME_INVALID", "Invalid repository name '%s'", rt.Name)
 	}
-	resource := awsname.Repository{Region: s.cfg.Region, Account: registryID, Name: rt.Name}.String()
+	resource := awsname.Repository{Region: s.region, Account: registryID, Name: rt.Name}.String()
 	info.SetResource(resource)
+	ctx := r.Context()
 	if err := s.authorize(ctx, principal, rt.Action, resource); err != nil {
 		return err
 	}
-	if registryID != s.cfg.Account {
+	if registryID != s.account {
 		return nameUnknown(rt.Name, registryID)
 	}
 	meta, err := s.getRepo(ctx, rt.Name)
@@ -75,7 +90,7 @@ func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 // serveApp lets distribution answer, its errors rewritten into ECR's. An
 // upload's form is fixed here, after startUpload has taken out what it
 // refused, so distribution reads exactly what ecrlink checked.
-func (s *Service) serveApp(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+func (s *registry) serveApp(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
 	if rt.Kind == reqinfo.RouteUpload {
 		queryOnlyForm(r)
 	}
@@ -89,7 +104,7 @@ func nameUnknown(name, registryID string) *RegistryError {
 		"The repository with name '%s' does not exist in the registry with id '%s'", name, registryID)
 }
 
-func (s *Service) dispatchV2(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
+func (s *registry) dispatchV2(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
 	if err := checkV2Request(rt, r); err != nil {
 		return err
 	}

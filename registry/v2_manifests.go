@@ -36,7 +36,7 @@ func validReference(ref string) error {
 // tag immutability — then lets distribution store it, under the repository
 // lock so that concurrent pushes of one tag cannot both pass the check, nor
 // a delete or a change of mutability come between the check and the write.
-func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
+func (s *registry) putManifestV2(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxManifestSize))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -80,7 +80,7 @@ func (s *Service) putManifestV2(w http.ResponseWriter, r *http.Request, rt *reqi
 		return s.serveApp(w, r, rt)
 	})
 	if errors.Is(err, errNoRepository) {
-		return nameUnknown(rt.Name, s.cfg.Account)
+		return nameUnknown(rt.Name, s.account)
 	}
 	return err
 }

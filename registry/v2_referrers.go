@@ -11,7 +11,7 @@ import (
 
 // serveReferrers answers the OCI 1.1 referrers API from the repository's
 // manifests: every manifest whose subject is the requested digest.
-func (s *Service) serveReferrers(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+func (s *registry) serveReferrers(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
 	subject, err := digest.Parse(rt.Ref)
 	if err != nil {
 		return regErr(http.StatusBadRequest, "DIGEST_INVALID", "provided digest did not match uploaded content")

@@ -20,7 +20,7 @@ import (
 // directory inside every tag ("index"), so `tags/list` never showed a tag
 // named "index". Reading the directory with one List, as the ECR API's
 // ListImages does, sees every tag.
-func (s *Service) serveTags(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+func (s *registry) serveTags(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
 	q := r.URL.Query()
 	limit := -1
 	if n := q.Get("n"); n != "" {

@@ -21,7 +21,7 @@ import (
 // ecr:GetDownloadUrlForLayer on the source (ECR-FACTS §4; the user guide's
 // blob-mounting.md), and when the account has set BLOB_MOUNTING=ENABLED.
 // Any other mount request starts a plain upload, as on ECR.
-func (s *Service) mountable(ctx context.Context, r *http.Request, dst *repoMeta) bool {
+func (s *registry) mountable(ctx context.Context, r *http.Request, dst *repoMeta) bool {
 	q := r.URL.Query()
 	if q.Get("mount") == "" {
 		return false
@@ -38,7 +38,7 @@ func (s *Service) mountable(ctx context.Context, r *http.Request, dst *repoMeta)
 	if err != nil || src.EncryptionType != dst.EncryptionType || src.KMSKey != dst.KMSKey {
 		return false
 	}
-	arn := repositoryARN(s.cfg.Region, s.cfg.Account, from)
+	arn := repositoryARN(s.region, s.account, from)
 	return s.authorize(ctx, principalFrom(ctx), "ecr:GetDownloadUrlForLayer", arn) == nil
 }
 
@@ -69,7 +69,7 @@ func queryOnlyForm(r *http.Request) {
 // startUpload lets distribution open an upload, or mount a blob, under the
 // repository lock, so that neither lands in a repository deleted since
 // serveV2 found it.
-func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
+func (s *registry) startUpload(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute, meta *repoMeta) error {
 	if !s.mountable(r.Context(), r, meta) {
 		withoutMount(r)
 	}
@@ -80,7 +80,7 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *reqinf
 		return s.serveApp(w, r, rt)
 	})
 	if errors.Is(err, errNoRepository) {
-		return nameUnknown(rt.Name, s.cfg.Account)
+		return nameUnknown(rt.Name, s.account)
 	}
 	return err
 }
@@ -91,7 +91,7 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request, rt *reqinf
 // under a digest they do not have. A request waits for the one before it,
 // then sees its outcome: a completed or cancelled upload is
 // BLOB_UPLOAD_UNKNOWN, one that grew meanwhile RANGE_INVALID.
-func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
+func (s *registry) serveUpload(w http.ResponseWriter, r *http.Request, rt *reqinfo.RegistryRoute) error {
 	unlock, err := s.lockUpload(r.Context(), rt.Name, rt.Ref)
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func (s *Service) serveUpload(w http.ResponseWriter, r *http.Request, rt *reqinf
 
 // lockUpload makes the request the owner of upload id of repository name,
 // on either API, waiting for the owner before it as long as ctx allows.
-func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(), err error) {
+func (s *registry) lockUpload(ctx context.Context, name, id string) (unlock func(), err error) {
 	// Repository names cannot contain a NUL, so the key is this upload's.
 	// Ids are folded to lower case: the API takes them in either case, and
 	// on a case-insensitive data directory both spell one upload.
@@ -120,7 +120,7 @@ func (s *Service) lockUpload(ctx context.Context, name, id string) (unlock func(
 // repository was deleted under it (a PATCH's data and hash state, written
 // as the request ended): without its startedat file, distribution's purger
 // would never collect them.
-func (s *Service) dropOrphanUpload(ctx context.Context, name, id string) {
+func (s *registry) dropOrphanUpload(ctx context.Context, name, id string) {
 	if !errors.Is(s.uploadLive(ctx, name, id), errUploadGone) {
 		return
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/smithy-go"
+	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/policyeval"
 	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/reqinfo"
@@ -139,7 +140,7 @@ func TestNoCallerIsDenied(t *testing.T) {
 // failingLocator cannot place any layer, as a broken presigner would.
 type failingLocator struct{}
 
-func (failingLocator) LayerURL(context.Context, string, string) (string, error) {
+func (failingLocator) LayerURL(context.Context, awsname.Registry, string) (string, error) {
 	return "", errors.New("presigner broken")
 }
 

@@ -67,13 +67,13 @@ type Class struct {
 // /prod-REGION-starport-layer-bucket/ the layer bucket, path-style.
 func Classify(h awsname.Host, r *http.Request) Class {
 	switch h.Kind {
-	case awsname.Registry:
+	case awsname.RegistryHost:
 		return registryClass(r)
-	case awsname.API:
+	case awsname.APIHost:
 		return ClassifyAPI(r.Header.Get("X-Amz-Target"))
-	case awsname.Starport:
+	case awsname.StarportHost:
 		return Class{Service: ServiceS3, Step: StepLayer, Action: "s3:GetObject", BucketRegion: h.Region}
-	case awsname.Logs:
+	case awsname.LogsHost:
 		return Class{Service: ServiceLogs, Step: StepLogs}
 	}
 	p := r.URL.Path

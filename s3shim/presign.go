@@ -30,9 +30,8 @@ const DefaultExpiry = time.Hour
 
 // Presigner mints and verifies the starport bucket's presigned GET URLs
 // (SigV4 query signing, as S3 and minio-go's PresignedGetObject do).
+// A URL is for one registry's layer, on its region's bucket.
 type Presigner struct {
-	// Region is the region of the bucket.
-	Region string
 	// Key derives the presigner's credentials; it must be secret and
 	// stable across restarts for URLs to stay valid. Required.
 	Key []byte
@@ -43,15 +42,16 @@ type Presigner struct {
 	Now func() time.Time
 }
 
-// Principal is the ARN S3 sees for a layer download from this presigner.
-func (p *Presigner) Principal() string {
-	return "arn:" + awsname.PartitionOf(p.Region).ID + ":sts::" + PresignerAccount +
-		":assumed-role/storage-access-role-prod-" + p.Region + "/ecr-layer-download"
+// Principal is the ARN S3 sees for a layer download from the bucket of
+// region.
+func Principal(region string) string {
+	return "arn:" + awsname.PartitionOf(region).ID + ":sts::" + PresignerAccount +
+		":assumed-role/storage-access-role-prod-" + region + "/ecr-layer-download"
 }
 
 // roleARN is the role behind Principal, what aws:PrincipalArn holds.
-func (p *Presigner) roleARN() string {
-	return "arn:" + awsname.PartitionOf(p.Region).ID + ":iam::" + PresignerAccount + ":role/storage-access-role-prod-" + p.Region
+func roleARN(region string) string {
+	return "arn:" + awsname.PartitionOf(region).ID + ":iam::" + PresignerAccount + ":role/storage-access-role-prod-" + region
 }
 
 func (p *Presigner) now() time.Time {
@@ -74,8 +74,6 @@ func (p *Presigner) validate() error {
 		return errors.New("s3shim: presigner key must be at least 16 bytes")
 	case p.expiry() < time.Second || p.expiry() > 7*24*time.Hour:
 		return fmt.Errorf("s3shim: expiry %s outside 1s..7d", p.expiry())
-	case p.Region == "":
-		return errors.New("s3shim: presigner region is empty")
 	}
 	return nil
 }
@@ -93,23 +91,26 @@ func (p *Presigner) credentials() sigv4.Credentials {
 	}
 }
 
-// URL returns a presigned GET URL for the layer dgst of registryID at base:
-// "scheme://host" and, for path-style, "/bucket" (see Style).
-func (p *Presigner) URL(base *url.URL, style Style, registryID, dgst string) (string, error) {
+// URL returns a presigned GET URL for the layer dgst of registry reg at
+// base: "scheme://host" and, for path-style, "/bucket" (see Style).
+func (p *Presigner) URL(base *url.URL, style Style, reg awsname.Registry, dgst string) (string, error) {
 	if err := p.validate(); err != nil {
 		return "", err
 	}
-	key, err := awsname.LayerKey(registryID, dgst)
+	if !awsname.ValidRegion(reg.Region) {
+		return "", fmt.Errorf("s3shim: %q is not a region", reg.Region)
+	}
+	key, err := awsname.LayerKey(reg.Account, dgst)
 	if err != nil {
 		return "", err
 	}
 	u := *base
 	u.Path = "/" + key
 	if style == PathStyle {
-		u.Path = "/" + awsname.StarportBucket(p.Region) + "/" + key
+		u.Path = "/" + awsname.StarportBucket(reg.Region) + "/" + key
 	}
 	u.RawPath, u.RawQuery = "", ""
-	signer := sigv4.Signer{Credentials: p.credentials(), Region: p.Region, Service: "s3"}
+	signer := sigv4.Signer{Credentials: p.credentials(), Region: reg.Region, Service: "s3"}
 	signed := signer.Presign(http.MethodGet, &u, p.now(), p.expiry())
 	return signed.String(), nil
 }
@@ -133,10 +134,11 @@ var (
 	signingParams  = append(slices.Clone(requiredParams), "X-Amz-Security-Token")
 )
 
-// verify checks a request against the URLs this Presigner issues: every
-// query parameter present, this presigner's credential, not expired, and the
-// signature recomputed over the request's own host and path.
-func (p *Presigner) verify(r *http.Request) error {
+// verify checks a request to the bucket of region against the URLs this
+// Presigner issues: every query parameter present, this presigner's
+// credential, not expired, and the signature recomputed over the request's
+// own host and path.
+func (p *Presigner) verify(r *http.Request, region string) error {
 	q := r.URL.Query()
 	for _, k := range requiredParams {
 		if q.Get(k) == "" {
@@ -175,7 +177,7 @@ func (p *Presigner) verify(r *http.Request) error {
 		asGet = r.Clone(r.Context())
 		asGet.Method = http.MethodGet
 	}
-	if err := sigv4.VerifyPresigned(asGet, c.SecretAccessKey, sigv4.ScopeAt(t, p.Region, "s3")); err != nil {
+	if err := sigv4.VerifyPresigned(asGet, c.SecretAccessKey, sigv4.ScopeAt(t, region, "s3")); err != nil {
 		return &Error{Code: "SignatureDoesNotMatch", Message: msgSignature, AWSAccessKeyID: c.AccessKeyID,
 			SignatureProvided: q.Get("X-Amz-Signature"), Status: http.StatusForbidden}
 	}
@@ -192,13 +194,13 @@ func (p *Presigner) verify(r *http.Request) error {
 // virtual-hosted on the bucket's AWS name when the client came by AWS
 // names, path-style on the same listener in direct mode. It makes the
 // Presigner the registry's layer locator.
-func (p *Presigner) LayerURL(ctx context.Context, registryID, dgst string) (string, error) {
+func (p *Presigner) LayerURL(ctx context.Context, reg awsname.Registry, dgst string) (string, error) {
 	info, ok := reqinfo.From(ctx)
 	if !ok {
 		return "", errors.New("s3shim: no request facts to place the layer URL")
 	}
 	if info.Direct() {
-		return p.URL(&url.URL{Scheme: info.Scheme, Host: info.RawHost}, PathStyle, registryID, dgst)
+		return p.URL(&url.URL{Scheme: info.Scheme, Host: info.RawHost}, PathStyle, reg, dgst)
 	}
-	return p.URL(&url.URL{Scheme: info.Scheme, Host: info.Host.StarportFor().String()}, VirtualHosted, registryID, dgst)
+	return p.URL(&url.URL{Scheme: info.Scheme, Host: info.Host.StarportFor().String()}, VirtualHosted, reg, dgst)
 }

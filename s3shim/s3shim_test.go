@@ -20,10 +20,16 @@ import (
 	"github.com/minio/minio-go/v7/pkg/signer"
 )
 
-// memStore is a Store over a map, for handler tests.
+// memStore is a Store over a map, for handler tests; it holds only
+// testRegistry's layers.
 type memStore map[string][]byte
 
-func (m memStore) Stat(_ context.Context, d string) (int64, time.Time, error) {
+var testRegistry = awsname.Registry{Account: "111122223333", Region: "us-east-1"}
+
+func (m memStore) Stat(_ context.Context, reg awsname.Registry, d string) (int64, time.Time, error) {
+	if reg != testRegistry {
+		return 0, time.Time{}, fmt.Errorf("registry %v: %w", reg, ErrNotFound)
+	}
 	b, ok := m[d]
 	if !ok {
 		return 0, time.Time{}, fmt.Errorf("%s: %w", d, ErrNotFound)
@@ -31,7 +37,7 @@ func (m memStore) Stat(_ context.Context, d string) (int64, time.Time, error) {
 	return int64(len(b)), time.Unix(1e9, 0), nil
 }
 
-func (m memStore) Open(_ context.Context, d string, off int64) (io.ReadCloser, error) {
+func (m memStore) Open(_ context.Context, _ awsname.Registry, d string, off int64) (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(m[d][off:])), nil
 }
 
@@ -41,7 +47,7 @@ func layer(s string) (string, []byte) {
 }
 
 func testPresigner(now *time.Time) *Presigner {
-	return &Presigner{Region: "us-east-1", Key: []byte("0123456789abcdef0123"), Now: func() time.Time { return *now }}
+	return &Presigner{Key: []byte("0123456789abcdef0123"), Now: func() time.Time { return *now }}
 }
 
 // TestSignatureAgreesWithMinIO signs a request with minio-go's own SigV4
@@ -60,7 +66,7 @@ func TestSignatureAgreesWithMinIO(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		signed := signer.PreSignV4(*req, c.AccessKeyID, c.SecretAccessKey, c.SessionToken, "us-east-1", 600)
 		in := httptest.NewRequest(http.MethodGet, signed.URL.String(), nil)
-		if err := p.verify(in); err != nil {
+		if err := p.verify(in, "us-east-1"); err != nil {
 			t.Fatalf("minio-go's signature of %s did not verify: %v", u, err)
 		}
 	}
@@ -71,7 +77,7 @@ func TestVerify(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	p := testPresigner(&now)
 	d, _ := layer("z")
-	good, err := p.URL(&url.URL{Scheme: "http", Host: "127.0.0.1:5000"}, PathStyle, "111122223333", d)
+	good, err := p.URL(&url.URL{Scheme: "http", Host: "127.0.0.1:5000"}, PathStyle, testRegistry, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +104,7 @@ func TestVerify(t *testing.T) {
 			p := testPresigner(&now)
 			later := now.Add(tc.advance)
 			p.Now = func() time.Time { return later }
-			err := p.verify(httptest.NewRequest(http.MethodGet, tc.url, nil))
+			err := p.verify(httptest.NewRequest(http.MethodGet, tc.url, nil), "us-east-1")
 			switch e, _ := err.(*Error); {
 			case tc.code == "" && err != nil:
 				t.Fatalf("got %v, want success", err)
@@ -117,9 +123,9 @@ func TestServe(t *testing.T) {
 	missing, _ := layer("absent")
 	srv := &Server{Presigner: p, Store: memStore{d: data}}
 	base := &url.URL{Scheme: "http", Host: "127.0.0.1:5000"}
-	u, _ := p.URL(base, PathStyle, "111122223333", d)
-	uMissing, _ := p.URL(base, PathStyle, "111122223333", missing)
-	vhost, _ := p.URL(&url.URL{Scheme: "https", Host: "prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com"}, VirtualHosted, "111122223333", d)
+	u, _ := p.URL(base, PathStyle, testRegistry, d)
+	uMissing, _ := p.URL(base, PathStyle, testRegistry, missing)
+	vhost, _ := p.URL(&url.URL{Scheme: "https", Host: "prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com"}, VirtualHosted, testRegistry, d)
 	deny := policyeval.MustParse(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*",
 		"Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`, policyeval.KindS3Gateway)
 	tests := []struct {

@@ -19,22 +19,28 @@ import (
 type Server struct {
 	Presigner *Presigner
 	Store     Store
+	// Buckets reports whether the starport bucket of a region is served;
+	// nil serves every region's. Another region's bucket does not exist.
+	Buckets func(region string) bool
 	// Logger receives internal errors; nil discards them.
 	Logger *slog.Logger
 
 	copyBufs sync.Pool // of *[copyBufSize]byte; see largeCopyWriter
-	identity struct {  // presignerPolicy of the Presigner's region, built once
-		once   sync.Once
-		policy *policyeval.Policy
-	}
+	identity sync.Map  // partition ID → presignerPolicy, built once each
 }
 
 // presignerPolicy is the identity policy of ECR's layer-download role in
 // region's partition: it may read every starport bucket, so only endpoint
 // policies can stop it.
-func presignerPolicy(region string) *policyeval.Policy {
-	return policyeval.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
-	"Action":"s3:GetObject","Resource":"arn:`+awsname.PartitionOf(region).ID+`:s3:::prod-*-starport-layer-bucket/*"}]}`, policyeval.KindIdentity)
+func (s *Server) presignerPolicy(region string) *policyeval.Policy {
+	partition := awsname.PartitionOf(region).ID
+	if p, ok := s.identity.Load(partition); ok {
+		return p.(*policyeval.Policy)
+	}
+	p := policyeval.MustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	"Action":"s3:GetObject","Resource":"arn:`+partition+`:s3:::prod-*-starport-layer-bucket/*"}]}`, policyeval.KindIdentity)
+	actual, _ := s.identity.LoadOrStore(partition, p)
+	return actual.(*policyeval.Policy)
 }
 
 func (s *Server) log() *slog.Logger {
@@ -57,35 +63,37 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 	if !ok || info.Class.Service != reqinfo.ServiceS3 {
 		return errNoRequestInfo
 	}
-	if info.Class.BucketRegion != s.Presigner.Region {
+	region := info.Class.BucketRegion
+	if s.Buckets != nil && !s.Buckets(region) {
 		return &Error{Code: "NoSuchBucket", Message: "The specified bucket does not exist", Status: http.StatusNotFound}
 	}
-	bucket := awsname.StarportBucket(s.Presigner.Region)
+	bucket := awsname.StarportBucket(region)
 	key := strings.TrimPrefix(r.URL.Path, "/")
-	if info.Host.Kind != awsname.Starport { // path-style, in direct mode
+	if info.Host.Kind != awsname.StarportHost { // path-style, in direct mode
 		key = strings.TrimPrefix(key, bucket+"/")
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return &Error{Code: "MethodNotAllowed", Message: msgMethodNotAllw, Status: http.StatusMethodNotAllowed}
 	}
-	if err := s.Presigner.verify(r); err != nil {
+	if err := s.Presigner.verify(r, region); err != nil {
 		return err
 	}
 	if err := s.authorize(r.Context(), info, key); err != nil {
 		return err
 	}
-	_, dgst, ok := awsname.ParseLayerKey(key)
+	account, dgst, ok := awsname.ParseLayerKey(key)
 	if !ok {
 		return &Error{Code: "NoSuchKey", Message: msgNoSuchKey, Key: key, Status: http.StatusNotFound}
 	}
-	size, mod, err := s.Store.Stat(r.Context(), dgst)
+	layer := layerRef{awsname.Registry{Account: account, Region: region}, dgst}
+	size, mod, err := s.Store.Stat(r.Context(), layer.registry, dgst)
 	if errors.Is(err, ErrNotFound) {
 		return &Error{Code: "NoSuchKey", Message: msgNoSuchKey, Key: key, Status: http.StatusNotFound}
 	}
 	if err != nil {
 		return err
 	}
-	body := &seeker{ctx: r.Context(), st: s.Store, dgst: dgst, size: size}
+	body := &seeker{ctx: r.Context(), st: s.Store, layer: layer, size: size}
 	defer body.Close()
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
@@ -133,11 +141,11 @@ var errNoRequestInfo = errors.New("s3shim: request carries no reqinfo.Info for t
 // no network decision the request is denied; a decision of no endpoint
 // (over the internet) leaves nothing to bound it.
 func (s *Server) authorize(ctx context.Context, info *reqinfo.Info, key string) error {
-	p := s.Presigner
+	region := info.Class.BucketRegion
 	req := policyeval.Request{
-		Principal:       p.Principal(),
+		Principal:       Principal(region),
 		Action:          "s3:GetObject",
-		Resource:        awsname.StarportObjectARN(p.Region, key),
+		Resource:        awsname.StarportObjectARN(region, key),
 		ResourceAccount: PresignerAccount,
 	}
 	info.SetResource(req.Resource)
@@ -146,10 +154,10 @@ func (s *Server) authorize(ctx context.Context, info *reqinfo.Info, key string) 
 		return accessDenied("no network path was decided for the request")
 	}
 	req.Context = info.Caller.Context.Clone()
-	req.Context.Set("aws:PrincipalArn", p.roleARN())
+	req.Context.Set("aws:PrincipalArn", roleARN(region))
 	req.Context.Set("aws:PrincipalAccount", PresignerAccount)
-	s.identity.once.Do(func() { s.identity.policy = presignerPolicy(p.Region) })
-	d := policyeval.Evaluate(&req, &policyeval.Set{Identity: []*policyeval.Policy{s.identity.policy}, Endpoint: info.Caller.EndpointPolicies})
+	identity := []*policyeval.Policy{s.presignerPolicy(region)}
+	d := policyeval.Evaluate(&req, &policyeval.Set{Identity: identity, Endpoint: info.Caller.EndpointPolicies})
 	a := reqinfo.Authorization{Principal: req.Principal, Action: req.Action, Resource: req.Resource, Decision: d}
 	if !d.Allowed() {
 		a.Message = d.Message(&req)

@@ -9,16 +9,24 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+
+	"github.com/ecrlink/ecrlink/awsname"
 )
 
-// Store is where layer bytes live. The embedded registry storage and MinIO
-// both satisfy it.
+// Store is where layer bytes live, by registry and digest. The embedded
+// registry storage and MinIO both satisfy it.
 type Store interface {
 	// Stat returns a layer's size and modification time, or an error
 	// satisfying errors.Is(err, ErrNotFound).
-	Stat(ctx context.Context, dgst string) (size int64, mod time.Time, err error)
+	Stat(ctx context.Context, reg awsname.Registry, dgst string) (size int64, mod time.Time, err error)
 	// Open returns the layer's bytes from offset on.
-	Open(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error)
+	Open(ctx context.Context, reg awsname.Registry, dgst string, offset int64) (io.ReadCloser, error)
+}
+
+// layerRef names a layer in a Store.
+type layerRef struct {
+	registry awsname.Registry
+	dgst     string
 }
 
 // ErrNotFound is what a Store returns for a layer it does not hold. It is
@@ -50,18 +58,25 @@ func cutDigest(d string) (algo, hex string, ok bool) {
 type MinIOStore struct {
 	Client *minio.Client
 	Bucket string
-	// RootDirectory is the S3 driver's rootdirectory; empty means the
-	// bucket's root.
-	RootDirectory string
+	// Root returns the S3 driver's rootdirectory of a registry's blobs, ok
+	// false for a registry it does not hold; nil means the bucket's root
+	// for every registry.
+	Root func(awsname.Registry) (dir string, ok bool)
 }
 
-func (m *MinIOStore) object(dgst string) (string, error) {
+func (m *MinIOStore) object(reg awsname.Registry, dgst string) (string, error) {
 	p, err := BlobPath(dgst)
 	if err != nil {
 		return "", err
 	}
-	if m.RootDirectory != "" {
-		p = "/" + trimSlashes(m.RootDirectory) + p
+	if m.Root != nil {
+		root, ok := m.Root(reg)
+		if !ok {
+			return "", fmt.Errorf("%s of registry %s in %s: %w", dgst, reg.Account, reg.Region, ErrNotFound)
+		}
+		if root = trimSlashes(root); root != "" {
+			p = "/" + root + p
+		}
 	}
 	return p[1:], nil
 }
@@ -77,8 +92,8 @@ func trimSlashes(s string) string {
 }
 
 // Stat implements Store.
-func (m *MinIOStore) Stat(ctx context.Context, dgst string) (int64, time.Time, error) {
-	obj, err := m.object(dgst)
+func (m *MinIOStore) Stat(ctx context.Context, reg awsname.Registry, dgst string) (int64, time.Time, error) {
+	obj, err := m.object(reg, dgst)
 	if err != nil {
 		return 0, time.Time{}, err
 	}
@@ -93,8 +108,8 @@ func (m *MinIOStore) Stat(ctx context.Context, dgst string) (int64, time.Time, e
 }
 
 // Open implements Store.
-func (m *MinIOStore) Open(ctx context.Context, dgst string, offset int64) (io.ReadCloser, error) {
-	obj, err := m.object(dgst)
+func (m *MinIOStore) Open(ctx context.Context, reg awsname.Registry, dgst string, offset int64) (io.ReadCloser, error) {
+	obj, err := m.object(reg, dgst)
 	if err != nil {
 		return nil, err
 	}
@@ -115,12 +130,12 @@ func (m *MinIOStore) Open(ctx context.Context, dgst string, offset int64) (io.Re
 // opening the layer lazily at the offset asked for, so a Range request
 // reads only its range and nothing is buffered whole.
 type seeker struct {
-	ctx  context.Context
-	st   Store
-	dgst string
-	size int64
-	off  int64
-	rc   io.ReadCloser
+	ctx   context.Context
+	st    Store
+	layer layerRef
+	size  int64
+	off   int64
+	rc    io.ReadCloser
 }
 
 func (s *seeker) Seek(offset int64, whence int) (int64, error) {
@@ -149,7 +164,7 @@ func (s *seeker) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if s.rc == nil {
-		rc, err := s.st.Open(s.ctx, s.dgst, s.off)
+		rc, err := s.st.Open(s.ctx, s.layer.registry, s.layer.dgst, s.off)
 		if err != nil {
 			return 0, err
 		}
