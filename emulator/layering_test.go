@@ -31,7 +31,8 @@ var allowed = map[string][]string{
 	"s3shim":               {"policyeval", "sigv4", "awsname", "reqinfo"},
 	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
-	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel"},
+	"emulator/journal":     {},
+	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel", "emulator/journal"},
 	"emulator/ecrlinktest": {"emulator"},
 	"cmd/ecrlink":          {"emulator"},
 	"internal/ecrtest":     {}, // the tests' shared helpers

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/policyeval"
 
 	"github.com/ecrlink/ecrlink/registry"
@@ -83,6 +86,11 @@ type Config struct {
 	// Observer, if set, receives every authorization decision the registry
 	// and the starport bucket make, allowed or not.
 	Observer reqinfo.Observer
+	// JournalCapacity is how many request records the journal keeps; zero
+	// means journal.DefaultCapacity.
+	JournalCapacity int
+	// JournalFile, if set, receives every record as an NDJSON line.
+	JournalFile io.Writer
 
 	// newInfo computes a request's facts; nil means reqinfo.New. Tests
 	// count through it.
@@ -92,13 +100,14 @@ type Config struct {
 // Server is a running ecrlink: one listener, routed by hostname to the ECR
 // API and the registry.
 type Server struct {
-	cfg   Config
-	world defaultWorld
-	svc   *registry.Service
-	s3    *s3shim.Server
-	ln    net.Listener
-	http  *http.Server
-	done  chan error
+	cfg     Config
+	world   defaultWorld
+	svc     *registry.Service
+	s3      *s3shim.Server
+	journal *journal.Journal
+	ln      net.Listener
+	http    *http.Server
+	done    chan error
 }
 
 // Start builds the service, listens and serves in the background.
@@ -127,7 +136,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("listen: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, world: newDefaultWorld(), svc: svc, ln: ln, done: make(chan error, 1),
+	jl := journal.New(journal.Options{Capacity: cfg.JournalCapacity, File: cfg.JournalFile, Logger: cfg.Logger})
+	s := &Server{cfg: cfg, world: newDefaultWorld(), svc: svc, journal: jl, ln: ln, done: make(chan error, 1),
 		s3: &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Buckets: svc.ServesRegion, Logger: cfg.Logger}}
 	s.http = &http.Server{
 		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler()),
@@ -165,6 +175,7 @@ func (s *Server) PurgeUploads(ctx context.Context, olderThan time.Time) (int, er
 // Shutdown stops accepting, waits for requests in flight (bounded by ctx)
 // and releases the registry.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.journal.Close() // followers end, so the wait below does not
 	err := s.http.Shutdown(ctx)
 	if serr := <-s.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
@@ -173,31 +184,40 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // handler is the whole request path: the request's facts computed once,
-// stamped on its context, and the service they name. Direct mode (any host
-// that is not an AWS name) serves all three by path: POST / with
-// X-Amz-Target is the API, /v2/ the registry, /prod-REGION-starport-layer-bucket/
-// the layer bucket; on AWS names the path is the named service's.
+// stamped on its context, the service they name, and the request's journal
+// record. Direct mode (any host that is not an AWS name) serves all three
+// by path: POST / with X-Amz-Target is the API, /v2/ the registry,
+// /prod-REGION-starport-layer-bucket/ the layer bucket, /_ecrlink/ the
+// control API; on AWS names the path is the named service's.
 func (s *Server) handler() http.Handler {
-	api, reg := s.svc.API(), s.svc.Registry()
+	api, reg, control := s.svc.API(), s.svc.Registry(), s.control()
 	newInfo := s.cfg.newInfo
 	if newInfo == nil {
 		newInfo = reqinfo.New
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recording{start: time.Now(), next: s.cfg.Observer}
 		info := newInfo(r)
-		info.Caller = s.world.caller(info.Class.Service, r)
-		info.Observer = s.cfg.Observer
+		if info.Direct() && strings.HasPrefix(r.URL.Path, controlPrefix) {
+			control.ServeHTTP(w, r)
+			return
+		}
+		info.Caller, rec.route = s.world.caller(info.Class.Service, r)
+		info.Observer = rec
 		r = r.WithContext(reqinfo.With(r.Context(), info))
+		cw := &captureWriter{ResponseWriter: w}
 		switch info.Class.Service {
 		case reqinfo.ServiceDkr:
-			reg.ServeHTTP(w, r)
+			reg.ServeHTTP(cw, r)
 		case reqinfo.ServiceAPI:
-			api.ServeHTTP(w, r)
+			api.ServeHTTP(cw, r)
 		case reqinfo.ServiceS3:
-			s.s3.ServeHTTP(w, r)
+			s.s3.ServeHTTP(cw, r)
 		default:
 			notFound(w, r)
+			return
 		}
+		s.journal.Append(rec.record(r, info, cw))
 	})
 }
 
@@ -239,10 +259,10 @@ func newDefaultWorld() defaultWorld {
 
 // caller is what the default world decides for a request to service: it
 // came through that service's endpoint, from the client's address.
-func (w defaultWorld) caller(service string, r *http.Request) *policyeval.Caller {
+func (w defaultWorld) caller(service string, r *http.Request) (*policyeval.Caller, journal.Route) {
 	id, ok := defaultEndpoints[service]
 	if !ok {
-		return nil // nothing is served: no path to decide
+		return nil, journal.Route{Via: journal.ViaBlocked, Reason: "ecrlink serves no " + service} // no path to decide
 	}
 	c := &policyeval.Caller{VPCEndpointID: id, EndpointPolicies: []*policyeval.Policy{w.policy}}
 	c.Context.Set("aws:SourceVpce", id)
@@ -250,5 +270,6 @@ func (w defaultWorld) caller(service string, r *http.Request) *policyeval.Caller
 	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		c.Context.Set("aws:VpcSourceIp", ip)
 	}
-	return c
+	return c, journal.Route{Via: journal.ViaEndpoint, Endpoint: id,
+		Reason: "no scenario: every endpoint is present, with private DNS and the default full-access policy"}
 }

@@ -57,7 +57,9 @@ func (s *Service) authorize(ctx context.Context, principal, action, resource str
 		}
 	}
 	d := policyeval.Evaluate(&req, &set)
-	a := reqinfo.Authorization{Principal: principal, Action: action, Resource: resource, Decision: d}
+	a := reqinfo.Authorization{Principal: principal, Action: action, Resource: resource, Decision: d,
+		Policies: reqinfo.RefsOf(&set, reqinfo.PolicyNames{Identity: principal, Resource: resource,
+			Registry: req.ResourceAccount, Endpoint: info.Caller.VPCEndpointID})}
 	if !d.Allowed() {
 		a.Message = d.Message(&req)
 	}

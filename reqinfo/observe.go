@@ -17,6 +17,46 @@ type Authorization struct {
 	Decision policyeval.Decision
 	// Message is AWS's AccessDenied text when denied; empty when allowed.
 	Message string
+	// Policies are the policies the decision consulted, named.
+	Policies []PolicyRef
+}
+
+// PolicyRef names one policy a decision consulted.
+type PolicyRef struct {
+	Type policyeval.PolicyType
+	// Index is the policy's place in its slot of the Set (Identity,
+	// Endpoint); 0 for the others.
+	Index int
+	// ID names it: the principal of identity policies, the repository's
+	// ARN, the registry's account, the endpoint's id.
+	ID string
+}
+
+// PolicyNames are the IDs of each slot of a Set, for RefsOf.
+type PolicyNames struct {
+	Identity, Resource, Registry, Endpoint string
+}
+
+// RefsOf lists the policies in set, in the order Evaluate consults them.
+func RefsOf(set *policyeval.Set, names PolicyNames) []PolicyRef {
+	var refs []PolicyRef
+	for i, p := range set.Identity {
+		if p != nil {
+			refs = append(refs, PolicyRef{Type: policyeval.PolicyIdentity, Index: i, ID: names.Identity})
+		}
+	}
+	if set.Resource != nil {
+		refs = append(refs, PolicyRef{Type: policyeval.PolicyResource, ID: names.Resource})
+	}
+	if set.Registry != nil {
+		refs = append(refs, PolicyRef{Type: policyeval.PolicyRegistry, ID: names.Registry})
+	}
+	for i, p := range set.Endpoint {
+		if p != nil {
+			refs = append(refs, PolicyRef{Type: policyeval.PolicyEndpoint, Index: i, ID: names.Endpoint})
+		}
+	}
+	return refs
 }
 
 // Observer receives every authorization decision of a request; the

@@ -156,9 +156,10 @@ func (s *Server) authorize(ctx context.Context, info *reqinfo.Info, key string) 
 	req.Context = info.Caller.Context.Clone()
 	req.Context.Set("aws:PrincipalArn", roleARN(region))
 	req.Context.Set("aws:PrincipalAccount", PresignerAccount)
-	identity := []*policyeval.Policy{s.presignerPolicy(region)}
-	d := policyeval.Evaluate(&req, &policyeval.Set{Identity: identity, Endpoint: info.Caller.EndpointPolicies})
-	a := reqinfo.Authorization{Principal: req.Principal, Action: req.Action, Resource: req.Resource, Decision: d}
+	set := policyeval.Set{Identity: []*policyeval.Policy{s.presignerPolicy(region)}, Endpoint: info.Caller.EndpointPolicies}
+	d := policyeval.Evaluate(&req, &set)
+	a := reqinfo.Authorization{Principal: req.Principal, Action: req.Action, Resource: req.Resource, Decision: d,
+		Policies: reqinfo.RefsOf(&set, reqinfo.PolicyNames{Identity: req.Principal, Endpoint: info.Caller.VPCEndpointID})}
 	if !d.Allowed() {
 		a.Message = d.Message(&req)
 	}

@@ -1,0 +1,173 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/policyeval"
+	"github.com/ecrlink/ecrlink/reqinfo"
+)
+
+// recording follows one request to its journal record: it observes the
+// request's authorization decisions (passing them on to the configured
+// observer) and captures how the response began.
+type recording struct {
+	start time.Time
+	next  reqinfo.Observer
+	route journal.Route
+
+	mu    sync.Mutex
+	auths []reqinfo.Authorization
+}
+
+// ObserveAuthorization implements reqinfo.Observer.
+func (rec *recording) ObserveAuthorization(ctx context.Context, info *reqinfo.Info, a reqinfo.Authorization) {
+	rec.mu.Lock()
+	rec.auths = append(rec.auths, a)
+	rec.mu.Unlock()
+	if rec.next != nil {
+		rec.next.ObserveAuthorization(ctx, info, a)
+	}
+}
+
+// record is the journal record of the request r, answered as cw says.
+func (rec *recording) record(r *http.Request, info *reqinfo.Info, cw *captureWriter) journal.Record {
+	status := cw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	out := journal.Record{
+		Time: journal.Timestamp(rec.start), Client: clientIP(r), Host: r.Host,
+		Service: info.Class.Service, Step: string(info.Class.Step), Action: info.Class.Action,
+		Resource: info.Resource(), Route: rec.route, Status: status,
+		DurationMs: float64(time.Since(rec.start).Microseconds()) / 1000,
+		Method:     r.Method, Path: r.URL.Path,
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	denied := false
+	for _, a := range rec.auths {
+		out.Policies = append(out.Policies, policiesOf(a)...)
+		denied = denied || !a.Decision.Allowed()
+	}
+	switch {
+	case status < 400:
+		out.Outcome = journal.OutcomeAllowed
+	case denied:
+		out.Outcome = journal.OutcomeDenied
+	default:
+		out.Outcome = journal.OutcomeError
+	}
+	if status >= 400 {
+		out.Error = clientText(info.Class.Service, status, cw.body.Bytes())
+	}
+	return out
+}
+
+// policiesOf is each policy a decided, with what it decided and the
+// statement that did.
+func policiesOf(a reqinfo.Authorization) []journal.Policy {
+	matched := a.Decision.Matched()
+	out := make([]journal.Policy, 0, len(a.Policies))
+	for _, ref := range a.Policies {
+		p := journal.Policy{Type: policyTypeName(ref.Type), ID: ref.ID, Decision: policyeval.ImplicitlyDenied.String()}
+		for _, m := range matched {
+			if m.Type != ref.Type || m.Policy != ref.Index {
+				continue
+			}
+			if m.Deny {
+				p.Decision, p.Sid = policyeval.ExplicitlyDenied.String(), m.Sid
+				break
+			}
+			if p.Decision != policyeval.Allowed.String() {
+				p.Decision, p.Sid = policyeval.Allowed.String(), m.Sid
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// policyTypeName is the journal's name of a policy type.
+func policyTypeName(t policyeval.PolicyType) string {
+	if t == policyeval.PolicyResource {
+		return "repository"
+	}
+	return t.String()
+}
+
+// clientText is what a real client prints for an error answer of service:
+// docker's "code: message" for the registry, the exception and message for
+// the API, the S3 error code and message for the bucket.
+func clientText(service string, status int, body []byte) string {
+	switch service {
+	case reqinfo.ServiceDkr:
+		var e struct {
+			Errors []struct{ Code, Message string }
+		}
+		if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
+			return strings.ToLower(strings.ReplaceAll(e.Errors[0].Code, "_", " ")) + ": " + e.Errors[0].Message
+		}
+	case reqinfo.ServiceAPI, reqinfo.ServiceLogs:
+		var e struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(body, &e) == nil && e.Type != "" {
+			return strings.TrimSpace(e.Type[strings.LastIndex(e.Type, "#")+1:] + ": " + e.Message)
+		}
+	case reqinfo.ServiceS3:
+		var e struct{ Code, Message string }
+		if xml.Unmarshal(body, &e) == nil && e.Code != "" {
+			return e.Code + ": " + e.Message
+		}
+	}
+	return "unexpected status code " + http.StatusText(status)
+}
+
+func clientIP(r *http.Request) string {
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return ip
+	}
+	return r.RemoteAddr
+}
+
+// maxCapturedBody bounds how much of an error answer is kept to word the
+// journal's error.
+const maxCapturedBody = 4 << 10
+
+// captureWriter passes a response through, remembering its status and the
+// start of an error answer's body.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *captureWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *captureWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.status >= 400 && w.body.Len() < maxCapturedBody {
+		w.body.Write(p[:min(len(p), maxCapturedBody-w.body.Len())])
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
