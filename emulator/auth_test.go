@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/random"
@@ -27,7 +28,7 @@ import (
 func TestUnauthenticatedPingIsECRChallenge(t *testing.T) {
 	t.Parallel()
 	inst := ecrlinktest.Start(t, emulator.Config{})
-	resp, err := http.Get(inst.URL() + "/v2/")
+	resp, err := inst.Client().Get(inst.URL() + "/v2/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,10 @@ func get(t *testing.T, url string, header ...string) (int, string) {
 			req.Header.Set(header[i], header[i+1])
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// A client for this one request: no connection outlives it.
+	client := &http.Client{Transport: ecrtest.NewTransport()}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

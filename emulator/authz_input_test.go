@@ -39,7 +39,7 @@ func callAPI(t *testing.T, inst *ecrlinktest.Instance, key, secret, op, body str
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "ecr", inst.Region(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := inst.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,10 +50,10 @@ func TestPoliciesDecideEveryRequest(t *testing.T) {
 	wantAPIDenied(t, err, "User: "+nobody+" is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action")
 
 	// The puller pulls, but cannot push (ECR-FACTS F7's shape, same account).
-	auth := remote.WithAuth(loginWith(t, as("AKIAPULLER")))
-	pullAll(t, inst.Host()+"/app:1", img, auth)
+	auth := []remote.Option{remote.WithAuth(loginWith(t, as("AKIAPULLER"))), remote.WithTransport(inst.Client().Transport)}
+	pullAll(t, inst.Host()+"/app:1", img, auth...)
 	other, _ := random.Image(512, 1)
-	err = remote.Write(inst.Ref("app:2"), other, auth)
+	err = remote.Write(inst.Ref("app:2"), other, auth...)
 	wantRegistryDenied(t, err, "User: "+puller+" is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:us-east-1:000000000000:repository/app because no identity-based policy allows the ecr:InitiateLayerUpload action")
 	_, err = as("AKIAPULLER").CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("new")})
 	wantAPIDenied(t, err, "User: "+puller+" is not authorized to perform: ecr:CreateRepository on resource: arn:aws:ecr:us-east-1:000000000000:repository/new because no identity-based policy allows the ecr:CreateRepository action")
@@ -65,7 +65,7 @@ func TestPoliciesDecideEveryRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.Write(inst.Ref("app:2"), other, auth); err != nil {
+	if err := remote.Write(inst.Ref("app:2"), other, auth...); err != nil {
 		t.Fatalf("push granted by the repository policy: %v", err)
 	}
 	// ...and an explicit deny there wins over the identity policy's allow.
@@ -74,7 +74,7 @@ func TestPoliciesDecideEveryRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = remote.Image(inst.Ref("app:1"), auth)
+	_, err = remote.Image(inst.Ref("app:1"), auth...)
 	wantRegistryDenied(t, err, "User: "+puller+" is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:us-east-1:000000000000:repository/app with an explicit deny in a resource-based policy")
 }
 

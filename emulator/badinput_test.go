@@ -46,7 +46,7 @@ func TestAPIWireErrors(t *testing.T) {
 			req.Header.Set("X-Amz-Target", tc.target)
 			req.Header.Set("Content-Type", tc.contentType)
 			req.Header.Set("Authorization", signed)
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := inst.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestRegistryBadInput(t *testing.T) {
 			if tc.contentType != "" {
 				req.Header.Set("Content-Type", tc.contentType)
 			}
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := inst.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -48,7 +49,8 @@ func benchPush(b *testing.B, img v1.Image, dataDir string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p := &process{host: srv.Addr().String()}
+		client := &http.Client{Transport: ecrtest.NewTransport()}
+		p := &process{host: srv.Addr().String(), client: client}
 		if _, err := p.ecr().CreateRepository(context.Background(), &ecr.CreateRepositoryInput{RepositoryName: aws.String(bigRepo)}); err != nil {
 			b.Fatal(err)
 		}
@@ -60,7 +62,7 @@ func benchPush(b *testing.B, img v1.Image, dataDir string) {
 		b.StartTimer()
 
 		t0 := time.Now()
-		if err := remote.Write(ref, img, remote.WithAuth(auth)); err != nil {
+		if err := remote.Write(ref, img, remote.WithAuth(auth), remote.WithTransport(client.Transport)); err != nil {
 			b.Fatalf("push: %v", err)
 		}
 		push += time.Since(t0)
@@ -71,6 +73,7 @@ func benchPush(b *testing.B, img v1.Image, dataDir string) {
 		raw += time.Since(t0)
 
 		b.StopTimer()
+		client.CloseIdleConnections()
 		if err := srv.Shutdown(context.Background()); err != nil {
 			b.Fatal(err)
 		}
@@ -89,7 +92,7 @@ func rawPut(layers []v1.Layer) error {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
 	defer sink.Close()
-	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	client := &http.Client{Transport: ecrtest.NewTransport()}
 	defer client.CloseIdleConnections()
 	errs := make(chan error, len(layers))
 	var wg sync.WaitGroup
@@ -184,7 +187,7 @@ func flood(base, op, auth string) map[int]int {
 	var wg sync.WaitGroup
 	for range floodClients {
 		wg.Go(func() {
-			client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+			client := &http.Client{Transport: ecrtest.NewTransport()}
 			defer client.CloseIdleConnections()
 			req, _ := http.NewRequest(http.MethodPost, base+"/", io.LimitReader(&patternReader{}, floodBody))
 			req.ContentLength = floodBody

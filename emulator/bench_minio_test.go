@@ -11,7 +11,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/ecrlink/ecrlink/s3shim"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -35,7 +35,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // Benchmarks on MinIO storage with a 1 GiB image. Figures are reported,
@@ -72,6 +71,7 @@ func BenchmarkPullViaStarport1GiB(b *testing.B) {
 	}
 	token := "Basic " + base64.StdEncoding.EncodeToString([]byte("AWS:"+inst.Auth().(*authn.Basic).Password))
 	client, redirects := redirectCountingClient()
+	b.Cleanup(client.CloseIdleConnections)
 	via := &pullTarget{name: "ecrlink", base: inst.URL(), auth: token, client: client}
 	direct := newMinIOTarget(b, m, bucket, img)
 
@@ -140,7 +140,7 @@ func BenchmarkServerRSS20Clients(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := remote.Write(ref, bigImage(b), remote.WithAuth(tokenAuth(b, token))); err != nil {
+	if err := remote.Write(ref, bigImage(b), remote.WithAuth(tokenAuth(b, token)), remote.WithTransport(p.client.Transport)); err != nil {
 		b.Fatalf("push: %v", err)
 	}
 	p.kill()
@@ -151,7 +151,7 @@ func BenchmarkServerRSS20Clients(b *testing.B) {
 	p = startProcess(b, args...)
 	pid := p.cmd.Process.Pid
 	warm := &pullTarget{name: "warm", base: "http://" + p.host, auth: "Basic " + token,
-		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}}
+		client: &http.Client{Transport: ecrtest.NewTransport()}}
 	if _, err := warm.get("/v2/"+bigRepo+"/manifests/"+bigTag, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -230,12 +230,13 @@ func pullConcurrently(base, auth string, n int) (int64, int64, error) {
 }
 
 // redirectCountingClient is a client with its own connections that follows
-// redirects, counting those to a presigned URL on the layer bucket.
+// redirects, counting those to a presigned URL on the layer bucket. The
+// caller closes its idle connections.
 func redirectCountingClient() (*http.Client, *atomic.Int64) {
 	var n atomic.Int64
 	bucket := "/" + awsname.StarportBucket(emulator.DefaultRegion) + "/"
 	return &http.Client{
-		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		Transport: ecrtest.NewTransport(),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")
@@ -392,15 +393,7 @@ type minioTarget struct {
 
 func minioClient(b *testing.B, m *ecrlinktest.MinIO) *minio.Client {
 	b.Helper()
-	u, err := url.Parse(m.Endpoint)
-	if err != nil {
-		b.Fatal(err)
-	}
-	client, err := minio.New(u.Host, &minio.Options{Creds: credentials.NewStaticV4(m.AccessKey, m.SecretKey, "")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return client
+	return m.Client(b)
 }
 
 func newMinIOTarget(b *testing.B, m *ecrlinktest.MinIO, bucket string, img v1.Image) *minioTarget {

@@ -21,6 +21,7 @@ import (
 	"github.com/distribution/distribution/v3/registry/handlers"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -55,7 +56,7 @@ func benchStartup(b *testing.B, dataDir string) {
 			b.Fatal(err)
 		}
 		// A fresh transport: no connection outlives its server.
-		client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		client := &http.Client{Transport: ecrtest.NewTransport()}
 		if err := firstPull(client, srv.URL()); err != nil {
 			b.Fatal(err)
 		}
@@ -94,7 +95,7 @@ func benchStartupBinary(b *testing.B) {
 		if err != nil || !strings.HasPrefix(base, "http://") {
 			b.Fatalf("serve said %q: %v", line, err)
 		}
-		client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		client := &http.Client{Transport: ecrtest.NewTransport()}
 		if err := firstPull(client, base); err != nil {
 			b.Fatal(err)
 		}
@@ -175,7 +176,7 @@ func BenchmarkPull256MiB(b *testing.B) {
 		{name: "distribution", base: bare.URL},
 	}
 	for _, t := range targets {
-		t.client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		t.client = ecrtest.Client(b)
 		if err := t.pull("bench/app", "v1"); err != nil { // warm the page cache alike
 			b.Fatalf("%s: %v", t.name, err)
 		}

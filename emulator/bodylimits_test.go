@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 )
 
 const (
@@ -104,8 +105,7 @@ func TestAPIRefusesBeforeReadingTheBody(t *testing.T) {
 func TestUnauthenticatedBodiesTakeNoMemory(t *testing.T) {
 	const clients, size = 10, 27 << 20
 	inst := ecrlinktest.Start(t, emulator.Config{})
-	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(client.CloseIdleConnections)
+	client := ecrtest.Client(t)
 
 	runtime.GC()
 	var base runtime.MemStats

@@ -30,7 +30,7 @@ func registryDo(t *testing.T, inst *ecrlinktest.Instance, method, path string) (
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := inst.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

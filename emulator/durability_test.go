@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -43,8 +44,9 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 
 // process is an `ecrlink serve` child process.
 type process struct {
-	cmd  *exec.Cmd
-	host string
+	cmd    *exec.Cmd
+	host   string
+	client *http.Client // the test's own, for every request to this process
 }
 
 // startProcess runs `ecrlink serve` with args on a random port and waits
@@ -63,11 +65,11 @@ func startProcess(t testing.TB, args ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, host: host}
+	p := &process{cmd: cmd, host: host, client: ecrtest.Client(t)}
 	t.Cleanup(func() { p.kill() })
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get("http://" + host + "/v2/")
+		resp, err := p.client.Get("http://" + host + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			return p
@@ -89,7 +91,7 @@ func (p *process) kill() {
 
 func (p *process) ecr() *ecr.Client {
 	return ecr.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String("http://" + p.host),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIACRASH", "x", "")})
+		Credentials: credentials.NewStaticCredentialsProvider("AKIACRASH", "x", ""), HTTPClient: p.client})
 }
 
 func (p *process) auth(t *testing.T) authn.Authenticator {
@@ -132,19 +134,20 @@ func TestSurvivesKill9(t *testing.T) {
 			idx, _ := random.Index(512, 1, 2)
 			tag, _ := name.ParseReference(p.host+"/crash:img", name.Insecure)
 			itag, _ := name.ParseReference(p.host+"/crash:idx", name.Insecure)
-			auth := remote.WithAuth(p.auth(t))
-			if err := remote.Write(tag, img, auth); err != nil {
+			// p.client works for q too: a transport is not bound to one host.
+			auth := []remote.Option{remote.WithAuth(p.auth(t)), remote.WithTransport(p.client.Transport)}
+			if err := remote.Write(tag, img, auth...); err != nil {
 				t.Fatal(err)
 			}
-			if err := remote.WriteIndex(itag, idx, auth); err != nil {
+			if err := remote.WriteIndex(itag, idx, auth...); err != nil {
 				t.Fatal(err)
 			}
 			p.kill()
 			q := startProcess(t, args...)
 			// The token key survived too: the credentials issued before the
 			// crash still work.
-			pullAll(t, q.host+"/crash:img", img, auth)
-			got, err := remote.Index(mustRef(t, q.host+"/crash:idx"), auth)
+			pullAll(t, q.host+"/crash:img", img, auth...)
+			got, err := remote.Index(mustRef(t, q.host+"/crash:idx"), auth...)
 			if err != nil {
 				t.Fatalf("index after restart: %v", err)
 			}

@@ -222,7 +222,7 @@ func TestRegistryRefusesWhatCannotBeStored(t *testing.T) {
 				for k, v := range header {
 					req.Header.Set(k, v)
 				}
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := inst.Client().Do(req)
 				if err != nil {
 					t.Fatal(err)
 				}

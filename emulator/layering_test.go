@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
 	"emulator/journal":     {},
 	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel", "emulator/journal"},
-	"emulator/ecrlinktest": {"emulator"},
+	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":          {"emulator"},
 	"internal/ecrtest":     {}, // the tests' shared helpers
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/google/go-containerregistry/pkg/authn"
 )
 
@@ -52,11 +53,10 @@ type rawUpload struct {
 func newRawUpload(t testing.TB, inst *ecrlinktest.Instance, repo string) *rawUpload {
 	t.Helper()
 	u := &rawUpload{
-		client: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		client: ecrtest.Client(t),
 		base:   inst.URL(),
 		auth:   basic("AWS", inst.Auth().(*authn.Basic).Password),
 	}
-	t.Cleanup(u.client.CloseIdleConnections)
 	resp := u.do(t, http.MethodPost, inst.URL()+"/v2/"+repo+"/blobs/uploads/", nil, 0)
 	u.location = resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusAccepted || u.location == "" {

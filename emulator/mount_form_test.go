@@ -68,7 +68,7 @@ func TestMountOnlyFromTheQuery(t *testing.T) {
 		if contentType != "" {
 			req.Header.Set("Content-Type", contentType)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := inst.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestUploadBodyIsNeverAForm(t *testing.T) {
 	auth := basic("AWS", inst.Auth().(*authn.Basic).Password)
 	req, _ := http.NewRequest(http.MethodPost, inst.URL()+"/v2/app/blobs/uploads/", nil)
 	req.Header.Set("Authorization", auth)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := inst.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestUploadBodyIsNeverAForm(t *testing.T) {
 	req, _ = http.NewRequest(http.MethodPut, loc+"&digest="+sum, bytes.NewReader(blob))
 	req.Header.Set("Authorization", auth)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err = http.DefaultClient.Do(req)
+	resp, err = inst.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

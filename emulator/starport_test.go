@@ -97,7 +97,8 @@ func TestStarportErrors(t *testing.T) {
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	inst := ecrlinktest.Start(t, emulator.Config{Now: clock})
 	layer, ld := pushLayer(t, inst)
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noRedirect := inst.Client()
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	req, _ := http.NewRequest("GET", inst.URL()+"/v2/app/blobs/"+ld.String(), nil)
 	req.Header.Set("Authorization", basic("AWS", inst.Auth().(*authn.Basic).Password))
 	resp, err := noRedirect.Do(req)
@@ -170,7 +171,7 @@ func TestPathStyleBucketOnlyOnDirectAndStarportHosts(t *testing.T) {
 	for _, host := range []string{"000000000000.dkr.ecr.us-east-1.amazonaws.com", "api.ecr.us-east-1.amazonaws.com"} {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.Host = host
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := inst.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

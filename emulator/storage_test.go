@@ -31,7 +31,7 @@ func TestTwoServersShareOneBucket(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A token a issued works on b: they share the token key.
-	pullAll(t, b.Host()+"/team/app:v1", img, remote.WithAuth(a.Auth()))
+	pullAll(t, b.Host()+"/team/app:v1", img, remote.WithAuth(a.Auth()), remote.WithTransport(b.Client().Transport))
 	out, err := b.ECR().DescribeImages(context.Background(), &ecr.DescribeImagesInput{RepositoryName: aws.String("team/app")})
 	if err != nil || len(out.ImageDetails) != 1 || out.ImageDetails[0].ImageTags[0] != "v1" {
 		t.Fatalf("b's DescribeImages: %v %+v", err, out)
@@ -44,7 +44,7 @@ func TestTwoServersShareOneBucket(t *testing.T) {
 	req, _ := http.NewRequest("GET", b.URL()+"/v2/team/app/blobs/"+ld.String(), nil)
 	req.Header.Set("Authorization", basic("AWS", b.Auth().(*authn.Basic).Password))
 	req.Header.Set("Range", "bytes=100-199")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := b.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestInterruptedUploadIsInvisibleAndPurged(t *testing.T) {
 				req, _ := http.NewRequest(method, url, bytes.NewReader(body))
 				req.Header.Set("Authorization", auth)
 				req.Header.Set("Content-Type", "application/octet-stream")
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := inst.Client().Do(req)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -34,7 +34,7 @@ type uploader struct {
 }
 
 func newUploader(t testing.TB, inst *ecrlinktest.Instance) *uploader {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := ecrtest.NewTransport()
 	// A request sent with "Expect: 100-continue" holds its body until the
 	// handler starts reading it: by then ecrlink has made its checks.
 	tr.ExpectContinueTimeout = time.Minute

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -25,8 +26,9 @@ import (
 type Instance struct {
 	*emulator.Server
 	t testing.TB
-	// transport carries the SDK's requests; it is closed before shutdown,
-	// so the server never waits out a connection the client left idle.
+	// transport carries the requests of the SDK, go-containerregistry and
+	// Client; it is closed before shutdown, so the server never waits out
+	// a connection the client left idle.
 	transport *http.Transport
 }
 
@@ -38,10 +40,9 @@ func Start(t testing.TB, cfg emulator.Config) *Instance {
 	if err != nil {
 		t.Fatalf("start ecrlink: %v", err)
 	}
-	inst := &Instance{Server: srv, t: t, transport: http.DefaultTransport.(*http.Transport).Clone()}
+	inst := &Instance{Server: srv, t: t, transport: ecrtest.NewTransport()}
 	t.Cleanup(func() {
 		inst.transport.CloseIdleConnections()
-		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
@@ -62,8 +63,13 @@ func (i *Instance) AWSConfig() aws.Config {
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIAECRLINKTEST", "secret", ""),
 		BaseEndpoint:     aws.String(i.URL()),
 		RetryMaxAttempts: 1,
+		HTTPClient:       i.Client(),
 	}
 }
+
+// Client returns a plain HTTP client of this instance's URL, on the
+// instance's own transport (closed before the instance stops).
+func (i *Instance) Client() *http.Client { return &http.Client{Transport: i.transport} }
 
 // HTTPClient returns a client that reaches this instance whatever host a
 // URL names, so tests can use real AWS hostnames without DNS.
@@ -100,7 +106,7 @@ func (i *Instance) Auth() authn.Authenticator {
 
 // Remote returns go-containerregistry options authenticated to this instance.
 func (i *Instance) Remote() []remote.Option {
-	return []remote.Option{remote.WithAuth(i.Auth()), remote.WithContext(context.Background())}
+	return []remote.Option{remote.WithAuth(i.Auth()), remote.WithTransport(i.transport), remote.WithContext(context.Background())}
 }
 
 // Ref parses "repo:tag" or "repo@digest" on this instance's registry.

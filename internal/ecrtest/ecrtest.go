@@ -1,6 +1,8 @@
 // Package ecrtest holds the test helpers the emulator's and the registry's
-// tests share: pushing a random image with go-containerregistry, and
-// checking the typed exceptions aws-sdk-go-v2 returns. Tests only.
+// tests share: pushing a random image with go-containerregistry, checking
+// the typed exceptions aws-sdk-go-v2 returns, HTTP clients of a test's own
+// (never net/http's shared default) and a MinIO server run as a separate
+// process. Tests only.
 package ecrtest
 
 import (
