@@ -53,11 +53,16 @@ func (w *walker) walk(n ast.Node, path string, depth int) int {
 		w.fail(n, path, "nested deeper than "+strconv.Itoa(maxDepth)+" levels")
 		return 0
 	}
-	size := 1 + w.children(n, path, depth)
-	if w.total += size; w.total > maxExpandedNodes {
+	w.grow(n, path, 1)
+	return 1 + w.children(n, path, depth)
+}
+
+// grow counts size more nodes of the expanded document, failing past the
+// bound.
+func (w *walker) grow(n ast.Node, path string, size int) {
+	if w.total += size; w.total > maxExpandedNodes && w.err == nil {
 		w.fail(n, path, "the document expands (through aliases) to more than "+strconv.Itoa(maxExpandedNodes)+" nodes")
 	}
-	return size
 }
 
 // children indexes the nodes below n and returns their expanded size.
@@ -86,7 +91,9 @@ func (w *walker) children(n ast.Node, path string, depth int) int {
 	case *ast.TagNode:
 		return w.walk(n.Value, path, depth+1)
 	case *ast.AliasNode:
-		return w.anchors[n.Value.GetToken().Value]
+		size := w.anchors[n.Value.GetToken().Value]
+		w.grow(n, path, size)
+		return size
 	}
 	return 0
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
@@ -34,9 +35,9 @@ func nodeJSON(n ast.Node) (Policy, error) {
 func writeNode(b *bytes.Buffer, n ast.Node) error {
 	switch n := unwrap(n).(type) {
 	case *ast.MappingNode:
-		return writeMapping(b, n.Values)
+		return writeMapping(b, n.Values, n.IsFlowStyle)
 	case *ast.MappingValueNode:
-		return writeMapping(b, []*ast.MappingValueNode{n})
+		return writeMapping(b, []*ast.MappingValueNode{n}, n.IsFlowStyle)
 	case *ast.SequenceNode:
 		b.WriteByte('[')
 		for i, v := range n.Values {
@@ -59,11 +60,14 @@ func writeNode(b *bytes.Buffer, n ast.Node) error {
 	return writeScalar(b, n)
 }
 
-func writeMapping(b *bytes.Buffer, values []*ast.MappingValueNode) error {
+func writeMapping(b *bytes.Buffer, values []*ast.MappingValueNode, flow bool) error {
 	b.WriteByte('{')
 	for i, mv := range values {
 		if mv.Key.IsMergeKey() {
 			return &nodeError{mv.Key, "merge keys (<<) are not supported in a policy"}
+		}
+		if flow && misparsedKey(mv.Value) {
+			return &nodeError{mv.Key, `quote a key holding ":" inside {…}, as in {"aws:SourceVpce": …}`}
 		}
 		key, ok := scalar(mv.Key)
 		if !ok {
@@ -80,6 +84,15 @@ func writeMapping(b *bytes.Buffer, values []*ast.MappingValueNode) error {
 	}
 	b.WriteByte('}')
 	return nil
+}
+
+// misparsedKey spots go-yaml's reading of {aws:SourceVpce: x} as the key
+// "aws" with the value "SourceVpce: x" (YAML says the key is aws:SourceVpce).
+// No correct reading of a flow mapping gives a plain scalar holding ": ",
+// so such a value means a condition key was split.
+func misparsedKey(v ast.Node) bool {
+	s, ok := v.(*ast.StringNode)
+	return ok && s.Token.Type == token.StringType && strings.Contains(s.Value, ": ")
 }
 
 // writeScalar writes strings and numbers. A number keeps its literal text

@@ -172,7 +172,7 @@ func validateSubnets(s *Scenario, c *collector) {
 		if sn.RouteTable != "" {
 			id(c, p+".routeTable", sn.RouteTable, "rtb-")
 		}
-		if !ipv4Block(c, p+".cidr", sn.CIDR, true) || !s.VPC.CIDR.IsValid() {
+		if !ipv4Block(c, p+".cidr", sn.CIDR, true) || !s.VPC.CIDR.Addr().Is4() {
 			continue
 		}
 		if !s.VPC.CIDR.Contains(sn.CIDR.Addr()) || sn.CIDR.Bits() < s.VPC.CIDR.Bits() {
