@@ -113,7 +113,9 @@ func TestDecide(t *testing.T) {
 			host: api, step: reqinfo.StepAuth, action: "ecr:GetAuthorizationToken", resolved: Public, outcome: Reachable, via: ViaFargate},
 		{name: "ecr.api missing on ECS on EC2", edit: all(without("vpce-0api"), func(s *scenario.Scenario) { s.Client.Kind = "ecs-ec2" }),
 			host: api, step: reqinfo.StepAuth, action: "ecr:GetAuthorizationToken", resolved: Public, outcome: NoRoute, via: ViaBlocked},
-		{name: "security group without 443", edit: func(s *scenario.Scenario) { s.SecurityGroups[0].Ingress[0].FromPort, s.SecurityGroups[0].Ingress[0].ToPort = 80, 80 },
+		{name: "security group without 443", edit: func(s *scenario.Scenario) {
+			s.SecurityGroups[0].Ingress[0].FromPort, s.SecurityGroups[0].Ingress[0].ToPort = 80, 80
+		},
 			host: dkr, step: reqinfo.StepManifest, resolved: Private, outcome: NoRoute, via: ViaBlocked, why: "no ingress rule of sg-endpoints", err: "dial tcp 10.0.1."},
 		{name: "endpoint on the VPC default group", edit: withEndpoint("vpce-0dkr", func(e *scenario.Endpoint) { e.SecurityGroups = nil }),
 			host: dkr, step: reqinfo.StepManifest, resolved: Private, outcome: NoRoute, why: "admits only its own members"},
