@@ -1,10 +1,19 @@
 package emulator
 
 import (
+	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
 	"net/http"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
 	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/emulator/scenario"
 )
 
 // controlPrefix is where the control API lives, on direct-mode names only
@@ -18,10 +27,153 @@ func (s *Server) control() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("/_ecrlink/journal", s.journal)
+	mux.HandleFunc("GET /_ecrlink/scenario", s.getScenario)
+	mux.HandleFunc("PUT /_ecrlink/scenario", s.putScenario)
+	mux.HandleFunc("PATCH /_ecrlink/scenario", s.patchScenario)
+	mux.HandleFunc("POST /_ecrlink/reset", s.reset)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control API at " + r.URL.Path})
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control API at " + r.Method + " " + r.URL.Path})
 	})
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if msg := s.controlRefusal(r); msg != "" {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": msg})
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// controlRefusal says why r may not use the control API, or "" if it may:
+// with a control token, only a request bearing it; without, only one from
+// the loopback interface.
+func (s *Server) controlRefusal(r *http.Request) string {
+	if tok := s.cfg.ControlToken; tok != "" {
+		want := "Bearer " + tok
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) != 1 {
+			return "the control API needs Authorization: Bearer with the control token"
+		}
+		return ""
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return "without a control token the control API answers only on the loopback interface"
+	}
+	return ""
+}
+
+func (s *Server) getScenario(w http.ResponseWriter, _ *http.Request) {
+	sc := s.Scenario()
+	if sc == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no scenario: ecrlink serves plain ECR, every endpoint present"})
+		return
+	}
+	writeScenario(w, sc)
+}
+
+func (s *Server) putScenario(w http.ResponseWriter, r *http.Request) {
+	body, ok := readScenarioBody(w, r)
+	if !ok {
+		return
+	}
+	s.replaceScenario(w, r, body)
+}
+
+// patchScenario applies an RFC 7396 merge patch or an RFC 6902 JSON Patch
+// to the scenario in force (or to an empty document), validated like PUT.
+func (s *Server) patchScenario(w http.ResponseWriter, r *http.Request) {
+	patch, ok := readScenarioBody(w, r)
+	if !ok {
+		return
+	}
+	base := []byte("{}")
+	if sc := s.Scenario(); sc != nil {
+		b, err := sc.JSON()
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+		base = b
+	}
+	doc, err := applyPatch(r.Header.Get("Content-Type"), base, patch)
+	if err != nil {
+		writeErrors(w, http.StatusBadRequest, scenario.Errors{{Message: err.Error()}})
+		return
+	}
+	s.replaceScenario(w, r, doc)
+}
+
+func applyPatch(contentType string, base, patch []byte) ([]byte, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	switch mt {
+	case "application/merge-patch+json":
+		return jsonpatch.MergePatch(base, patch)
+	case "application/json-patch+json":
+		p, err := jsonpatch.DecodePatch(patch)
+		if err != nil {
+			return nil, fmt.Errorf("JSON Patch: %w", err)
+		}
+		return p.Apply(base)
+	}
+	return nil, fmt.Errorf("PATCH takes application/merge-patch+json or application/json-patch+json, not %q", contentType)
+}
+
+// replaceScenario parses doc and, if it is valid, puts it in force;
+// invalid, nothing changes.
+func (s *Server) replaceScenario(w http.ResponseWriter, r *http.Request, doc []byte) {
+	sc, err := scenario.Parse(doc)
+	if err != nil {
+		var es scenario.Errors
+		if !errors.As(err, &es) {
+			es = scenario.Errors{{Message: err.Error()}}
+		}
+		writeErrors(w, http.StatusBadRequest, es)
+		return
+	}
+	if err := s.apply(r.Context(), sc); err != nil {
+		s.cfg.Logger.Error("control API: applying a scenario", "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "applying the scenario: " + err.Error()})
+		return
+	}
+	writeScenario(w, sc)
+}
+
+// reset puts back the scenario ecrlink started with.
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	if err := s.apply(r.Context(), s.cfg.Scenario); err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "reset: " + err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+// readScenarioBody reads a scenario document or patch, bounded as Parse
+// bounds documents.
+func readScenarioBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, scenario.MaxSize))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeErrors(w, http.StatusRequestEntityTooLarge, scenario.Errors{{Message: fmt.Sprintf("the document is larger than %d bytes", scenario.MaxSize)}})
+		return nil, false
+	case err != nil:
+		writeErrors(w, http.StatusBadRequest, scenario.Errors{{Message: "reading the document: " + err.Error()}})
+		return nil, false
+	}
+	return body, true
+}
+
+func writeScenario(w http.ResponseWriter, sc *scenario.Scenario) {
+	b, err := sc.JSON()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+func writeErrors(w http.ResponseWriter, status int, es scenario.Errors) {
+	writeJSON(w, status, map[string]scenario.Errors{"errors": es})
 }
 
 // Journal is the server's request journal.

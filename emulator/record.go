@@ -58,15 +58,18 @@ func (rec *recording) record(r *http.Request, info *reqinfo.Info, cw *captureWri
 		out.Policies = append(out.Policies, policiesOf(a)...)
 		denied = denied || !a.Decision.Allowed()
 	}
+	// The registry's 401 is its challenge to a request without
+	// credentials, the first step of every login, not a failure.
+	challenge := status == http.StatusUnauthorized && info.Class.Service == reqinfo.ServiceDkr
 	switch {
-	case status < 400:
+	case status < 400 || challenge:
 		out.Outcome = journal.OutcomeAllowed
 	case denied:
 		out.Outcome = journal.OutcomeDenied
 	default:
 		out.Outcome = journal.OutcomeError
 	}
-	if status >= 400 {
+	if status >= 400 && !challenge {
 		out.Error = clientText(info.Class.Service, status, cw.body.Bytes())
 	}
 	return out

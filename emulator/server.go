@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/emulator/journal"
-	"github.com/ecrlink/ecrlink/policyeval"
+	"github.com/ecrlink/ecrlink/emulator/scenario"
 
 	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/reqinfo"
@@ -83,9 +85,18 @@ type Config struct {
 	// BodyMinBytes is what a body must deliver per BodyTimeout; zero means
 	// DefaultBodyMinBytes.
 	BodyMinBytes int64
+	// Scenario, if set, is the world every request is decided in (see
+	// DESIGN.md); nil is plain ECR, every endpoint present. Its account and
+	// region are served beside Account's in Region, and direct mode names
+	// them.
+	Scenario *scenario.Scenario
 	// Observer, if set, receives every authorization decision the registry
 	// and the starport bucket make, allowed or not.
 	Observer reqinfo.Observer
+	// ControlToken, if set, is what the control API (/_ecrlink/) requires
+	// as "Authorization: Bearer TOKEN"; empty opens it to loopback clients
+	// only.
+	ControlToken string
 	// JournalCapacity is how many request records the journal keeps; zero
 	// means journal.DefaultCapacity.
 	JournalCapacity int
@@ -100,14 +111,19 @@ type Config struct {
 // Server is a running ecrlink: one listener, routed by hostname to the ECR
 // API and the registry.
 type Server struct {
-	cfg     Config
-	world   defaultWorld
-	svc     *registry.Service
-	s3      *s3shim.Server
-	journal *journal.Journal
-	ln      net.Listener
-	http    *http.Server
-	done    chan error
+	cfg Config
+	// world decides requests' network facts; applyMu serialises its
+	// replacement (apply.go).
+	world   atomic.Pointer[world]
+	applyMu sync.Mutex
+	// stopping is closed when Shutdown begins, so held requests end.
+	stopping chan struct{}
+	svc      *registry.Service
+	s3       *s3shim.Server
+	journal  *journal.Journal
+	ln       net.Listener
+	http     *http.Server
+	done     chan error
 }
 
 // Start builds the service, listens and serves in the background.
@@ -137,8 +153,13 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	jl := journal.New(journal.Options{Capacity: cfg.JournalCapacity, File: cfg.JournalFile, Logger: cfg.Logger})
-	s := &Server{cfg: cfg, world: newDefaultWorld(), svc: svc, journal: jl, ln: ln, done: make(chan error, 1),
+	s := &Server{cfg: cfg, svc: svc, journal: jl, ln: ln, done: make(chan error, 1), stopping: make(chan struct{}),
 		s3: &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Buckets: svc.ServesRegion, Logger: cfg.Logger}}
+	if err := s.apply(ctx, cfg.Scenario); err != nil {
+		ln.Close()
+		svc.Close()
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
 	s.http = &http.Server{
 		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler()),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -175,6 +196,7 @@ func (s *Server) PurgeUploads(ctx context.Context, olderThan time.Time) (int, er
 // Shutdown stops accepting, waits for requests in flight (bounded by ctx)
 // and releases the registry.
 func (s *Server) Shutdown(ctx context.Context) error {
+	close(s.stopping) // held requests end
 	s.journal.Close() // followers end, so the wait below does not
 	err := s.http.Shutdown(ctx)
 	if serr := <-s.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
@@ -202,21 +224,28 @@ func (s *Server) handler() http.Handler {
 			control.ServeHTTP(w, r)
 			return
 		}
-		info.Caller, rec.route = s.world.caller(info.Class.Service, r)
-		info.Observer = rec
-		r = r.WithContext(reqinfo.With(r.Context(), info))
-		cw := &captureWriter{ResponseWriter: w}
+		var serve http.Handler
 		switch info.Class.Service {
 		case reqinfo.ServiceDkr:
-			reg.ServeHTTP(cw, r)
+			serve = reg
 		case reqinfo.ServiceAPI:
-			api.ServeHTTP(cw, r)
+			serve = api
 		case reqinfo.ServiceS3:
-			s.s3.ServeHTTP(cw, r)
+			serve = s.s3
 		default:
 			notFound(w, r)
 			return
 		}
+		wd := s.world.Load()
+		d := wd.decide(info, r)
+		info.Caller, info.Home, info.Observer, rec.route = d.caller, wd.home, rec, d.route
+		if d.caller == nil {
+			s.unserved(w, r, wd, rec.unserved(r, info, d))
+			return
+		}
+		r = r.WithContext(reqinfo.With(r.Context(), info))
+		cw := &captureWriter{ResponseWriter: w}
+		serve.ServeHTTP(cw, r)
 		s.journal.Append(rec.record(r, info, cw))
 	})
 }
@@ -232,44 +261,4 @@ func layerStore(svc *registry.Service) s3shim.Store {
 
 func notFound(w http.ResponseWriter, _ *http.Request) {
 	http.Error(w, "ecrlink: nothing is served here; use POST / with X-Amz-Target for the ECR API, or /v2/ for the registry", http.StatusNotFound)
-}
-
-// defaultWorld is the network without a scenario: a VPC in which every
-// endpoint ECR needs is present, with private DNS and AWS's default
-// full-access policy, so every request goes through its service's endpoint
-// and nothing it asks is bounded. The ids are fixed, so policies can name
-// them.
-type defaultWorld struct {
-	policy *policyeval.Policy
-}
-
-// The default world's VPC and endpoints, by service.
-const defaultVPC = "vpc-0ec71100000000000"
-
-var defaultEndpoints = map[string]string{
-	reqinfo.ServiceDkr:  "vpce-0ec71100000000d0c",
-	reqinfo.ServiceAPI:  "vpce-0ec711000000000a1",
-	reqinfo.ServiceS3:   "vpce-0ec71100000000053",
-	reqinfo.ServiceLogs: "vpce-0ec7110000000010c",
-}
-
-func newDefaultWorld() defaultWorld {
-	return defaultWorld{policy: policyeval.DefaultEndpointPolicy()}
-}
-
-// caller is what the default world decides for a request to service: it
-// came through that service's endpoint, from the client's address.
-func (w defaultWorld) caller(service string, r *http.Request) (*policyeval.Caller, journal.Route) {
-	id, ok := defaultEndpoints[service]
-	if !ok {
-		return nil, journal.Route{Via: journal.ViaBlocked, Reason: "ecrlink serves no " + service} // no path to decide
-	}
-	c := &policyeval.Caller{VPCEndpointID: id, EndpointPolicies: []*policyeval.Policy{w.policy}}
-	c.Context.Set("aws:SourceVpce", id)
-	c.Context.Set("aws:SourceVpc", defaultVPC)
-	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		c.Context.Set("aws:VpcSourceIp", ip)
-	}
-	return c, journal.Route{Via: journal.ViaEndpoint, Endpoint: id,
-		Reason: "no scenario: every endpoint is present, with private DNS and the default full-access policy"}
 }

@@ -50,14 +50,14 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-amz-json-1.1" {
 		return nil, &APIError{Type: "UnknownOperationException"}
 	}
-	region, ok := s.regionOf(info.Host)
+	region, ok := s.regionOf(info)
 	if !ok {
 		// What AWS answers in a region the account cannot use.
 		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	// What cannot be authenticated is refused before a byte of the body is
 	// read; the signature, which covers the body, is checked after it.
-	caller, err := s.authenticateAPI(r, region)
+	caller, err := s.authenticateAPI(r, region, s.homeOf(info).Account)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ type apiCaller struct {
 // authenticateAPI maps the SigV4 access key to a principal, checking all
 // that the headers alone allow: presence and shape, credential scope and,
 // for identities whose secret is known, the request date.
-func (s *Service) authenticateAPI(r *http.Request, region string) (*apiCaller, error) {
+func (s *Service) authenticateAPI(r *http.Request, region, homeAccount string) (*apiCaller, error) {
 	a, err := parseSigV4(r.Header.Get("Authorization"))
 	if err != nil {
 		return nil, err
@@ -173,9 +173,12 @@ func (s *Service) authenticateAPI(r *http.Request, region string) (*apiCaller, e
 	if err := a.checkScope(region); err != nil {
 		return nil, err
 	}
-	id, ok := s.identity(a.AccessKeyID)
-	if !ok {
-		return &apiCaller{principal: s.rootPrincipal()}, nil
+	id, ok, exclusive := s.identity(a.AccessKeyID)
+	switch {
+	case !ok && exclusive:
+		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")
+	case !ok:
+		return &apiCaller{principal: awsname.RootARN(region, homeAccount)}, nil
 	}
 	if id.SecretAccessKey != "" {
 		if err := a.checkDate(r, s.cfg.Now()); err != nil {

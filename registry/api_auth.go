@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"time"
 )
 
 type authorizationData struct {
@@ -28,7 +29,7 @@ func getAuthorizationToken(ctx context.Context, s *registry, body []byte) (any, 
 			return nil, err
 		}
 	}
-	token, exp := s.tokens.Issue(principalFrom(ctx), s.account, s.region)
+	token, exp := s.tokens.Issue(principalFrom(ctx), s.account, s.region, time.Duration(s.tokenLifetime.Load()))
 	data := []authorizationData{{token, epoch(exp), s.registryURL(ctx).String()}}
 	return map[string]any{"authorizationData": data}, nil
 }

@@ -22,9 +22,24 @@ func (s *Service) SetIdentities(ids []Identity) error {
 	return nil
 }
 
-// identity looks up an access key in the current table.
-func (s *Service) identity(accessKeyID string) (Identity, bool) {
-	return s.identities.Load().Key(accessKeyID)
+// SetOnlyIdentities is SetIdentities, but a key not listed is refused as
+// ECR refuses a key IAM does not know (UnrecognizedClientException).
+func (s *Service) SetOnlyIdentities(ids []Identity) error {
+	t, err := identity.New(ids)
+	if err != nil {
+		return fmt.Errorf("registry identities: %w", err)
+	}
+	t.Exclusive = true
+	s.identities.Store(t)
+	return nil
+}
+
+// identity looks up an access key in the current table; exclusive says
+// whether a key it does not list is refused.
+func (s *Service) identity(accessKeyID string) (id Identity, ok, exclusive bool) {
+	t := s.identities.Load()
+	id, ok = t.Key(accessKeyID)
+	return id, ok, t.Exclusive
 }
 
 // principal returns what authorization knows of principal: its identity

@@ -49,6 +49,10 @@ type Service struct {
 	// bodies is the budget of API request bodies in flight (api_body.go).
 	bodies *semaphore.Weighted
 
+	// tokenLifetime is GetAuthorizationToken's (SetTokenLifetime); zero
+	// means ECR's 12 hours.
+	tokenLifetime atomic.Int64
+
 	// registries are those served, by account and region; addMu
 	// serialises AddRegistry, readers load the map without a lock.
 	registries atomic.Pointer[map[awsname.Registry]*registry]
@@ -248,11 +252,23 @@ func (s *Service) answering(id awsname.Registry) (g *registry, ok bool) {
 	return nil, false
 }
 
-// regionOf is the region a request that came by h is for: the region of
-// an AWS name, or in direct mode the home region.
-func (s *Service) regionOf(h awsname.Host) (string, bool) {
+// homeOf is the registry direct mode names for the request: the one its
+// facts name, else the Service's home.
+func (s *Service) homeOf(info *reqinfo.Info) awsname.Registry {
+	if info.Home != (awsname.Registry{}) {
+		return info.Home
+	}
+	return s.Home()
+}
+
+// regionOf is the region a request is for: the region of the AWS name it
+// came by, or in direct mode the home registry's; ok is false for a region
+// no registry of which is served.
+func (s *Service) regionOf(info *reqinfo.Info) (string, bool) {
+	h := info.Host
 	if !h.IsAWS() {
-		return s.cfg.Region, true
+		region := s.homeOf(info).Region
+		return region, s.ServesRegion(region)
 	}
 	return h.Region, h.InPartition() && s.ServesRegion(h.Region)
 }

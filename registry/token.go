@@ -5,8 +5,6 @@ import (
 	"net/http"
 
 	"github.com/ecrlink/ecrlink/registry/tokens"
-
-	"github.com/ecrlink/ecrlink/awsname"
 )
 
 var errNoCredentials = errors.New("no credentials")
@@ -52,9 +50,4 @@ func challenge(w http.ResponseWriter, registryHost string) {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusUnauthorized)
 	_, _ = w.Write([]byte("Not Authorized\n"))
-}
-
-// rootPrincipal is the account root ARN of the Service's account.
-func (s *Service) rootPrincipal() string {
-	return awsname.RootARN(s.cfg.Region, s.cfg.Account)
 }

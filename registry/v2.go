@@ -31,11 +31,11 @@ func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 	if rt.Kind == reqinfo.RouteNone {
 		return regErr(http.StatusNotFound, "NOT_FOUND", "404 page not found")
 	}
-	id := s.Home()
+	id := s.homeOf(info)
 	if info.Host.IsAWS() {
 		id = awsname.Registry{Account: info.Host.Account, Region: info.Host.Region}
 	}
-	region, served := s.regionOf(info.Host)
+	region, served := s.regionOf(info)
 	principal, err := s.authenticate(r, region)
 	if err != nil {
 		if errors.Is(err, errNoCredentials) {

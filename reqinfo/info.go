@@ -24,6 +24,9 @@ type Info struct {
 	Caller *policyeval.Caller
 	// Observer, if set, receives every authorization decision.
 	Observer Observer
+	// Home is the registry direct mode names, the scenario's account and
+	// region; zero means the service's own default.
+	Home awsname.Registry
 
 	mu       sync.Mutex
 	resource string

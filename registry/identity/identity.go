@@ -38,6 +38,10 @@ type Principal struct {
 type Table struct {
 	byKey       map[string]Identity
 	byPrincipal map[string]*Principal
+	// Exclusive says only the table's keys are accepted; otherwise a key
+	// it does not list acts as the account root, so that zero-config
+	// clients with any credentials work.
+	Exclusive bool
 }
 
 // New validates and compiles ids; every error names its entry.

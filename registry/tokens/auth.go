@@ -47,10 +47,13 @@ type Payload struct {
 }
 
 // Issue returns the authorizationToken (base64 of "AWS:"+password) for
-// principal and its expiry.
-func (t *Issuer) Issue(principal, account, region string) (string, time.Time) {
+// principal, valid for lifetime (zero: ECR's Lifetime), and its expiry.
+func (t *Issuer) Issue(principal, account, region string, lifetime time.Duration) (string, time.Time) {
+	if lifetime <= 0 {
+		lifetime = Lifetime
+	}
 	now := t.now()
-	exp := now.Add(Lifetime).Truncate(time.Second)
+	exp := now.Add(lifetime).Truncate(time.Second)
 	p, _ := json.Marshal(Payload{principal, account, region, now.Unix(), exp.Unix()})
 	env, _ := json.Marshal(envelope{
 		Payload:    base64.StdEncoding.EncodeToString(p),

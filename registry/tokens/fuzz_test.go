@@ -18,11 +18,11 @@ func FuzzVerifyToken(f *testing.F) {
 	tk := &Issuer{Key: make([]byte, 32), Now: func() time.Time { return time.Unix(1e9, 0) }}
 	var mu sync.Mutex
 	issued := map[Payload]bool{}
-	tok, _ := tk.Issue("arn:aws:iam::000000000000:root", "000000000000", "us-east-1")
+	tok, _ := tk.Issue("arn:aws:iam::000000000000:root", "000000000000", "us-east-1", 0)
 	f.Add("arn:aws:iam::000000000000:root", uint(3), byte(1), tok)
 	f.Add("arn:aws:sts::111122223333:assumed-role/r/s", uint(70), byte(0x20), "eyJwYXlsb2FkIjoiIn0=")
 	f.Fuzz(func(t *testing.T, principal string, pos uint, flip byte, forged string) {
-		tok, _ := tk.Issue(principal, "000000000000", "us-east-1")
+		tok, _ := tk.Issue(principal, "000000000000", "us-east-1", 0)
 		raw, _ := base64.StdEncoding.DecodeString(tok)
 		password := strings.TrimPrefix(string(raw), "AWS:")
 		if len(password) > MaxSize {

@@ -1,0 +1,98 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/emulator/scenario"
+	"github.com/ecrlink/ecrlink/registry"
+)
+
+// apply makes sc the world requests are decided in; nil is the default
+// world. The registries, repositories, policies, identities and token
+// lifetime it states are set first, then the world is swapped in whole:
+// requests under way keep the world they started with. sc has been parsed,
+// so what is left to fail is storage.
+func (s *Server) apply(ctx context.Context, sc *scenario.Scenario) error {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	if sc == nil {
+		if err := s.svc.SetIdentities(s.cfg.Identities); err != nil {
+			return err
+		}
+		s.svc.SetTokenLifetime(0)
+		s.world.Store(defaultWorld(s.svc.Home()))
+		return nil
+	}
+	w, err := scenarioWorld(sc)
+	if err != nil {
+		return err
+	}
+	if err := s.applyRegistries(ctx, sc); err != nil {
+		return err
+	}
+	if err := s.applyIdentities(sc); err != nil {
+		return err
+	}
+	s.svc.SetTokenLifetime(time.Duration(sc.Tokens.Lifetime))
+	s.world.Store(w)
+	return nil
+}
+
+// applyRegistries serves the scenario's registries and sets what it says
+// of their repositories and policies.
+func (s *Server) applyRegistries(ctx context.Context, sc *scenario.Scenario) error {
+	type registrySpec struct {
+		id     awsname.Registry
+		repos  []scenario.Repository
+		policy scenario.Policy
+	}
+	specs := []registrySpec{{awsname.Registry{Account: sc.Account, Region: sc.Region}, sc.Repositories, sc.RegistryPolicy}}
+	for _, r := range sc.Registries {
+		specs = append(specs, registrySpec{awsname.Registry{Account: r.Account, Region: r.Region}, r.Repositories, r.RegistryPolicy})
+	}
+	for _, spec := range specs {
+		if err := s.svc.AddRegistry(ctx, spec.id); err != nil {
+			return err
+		}
+		if err := s.svc.ApplyRegistryPolicy(ctx, spec.id, string(spec.policy)); err != nil {
+			return err
+		}
+		for _, repo := range spec.repos {
+			err := s.svc.ApplyRepository(ctx, spec.id, registry.RepositorySpec{Name: repo.Name,
+				TagMutability: repo.ImageTagMutability, Policy: string(repo.Policy)})
+			if err != nil {
+				return fmt.Errorf("registry %s in %s: %w", spec.id.Account, spec.id.Region, err)
+			}
+		}
+	}
+	return nil
+}
+
+// applyIdentities sets the scenario's identities: with none, any key acts
+// as the account root (plain ECR); with some, only theirs are accepted.
+func (s *Server) applyIdentities(sc *scenario.Scenario) error {
+	if len(sc.Identities) == 0 {
+		return s.svc.SetIdentities(nil)
+	}
+	ids := make([]registry.Identity, len(sc.Identities))
+	for i, id := range sc.Identities {
+		ids[i] = registry.Identity{AccessKeyID: id.AccessKeyID, SecretAccessKey: id.SecretAccessKey,
+			Principal: id.Principal, Tags: id.Tags}
+		for _, p := range id.Policies {
+			ids[i].Policies = append(ids[i].Policies, string(p))
+		}
+	}
+	return s.svc.SetOnlyIdentities(ids)
+}
+
+// Scenario is the scenario in force, nil for plain ECR.
+func (s *Server) Scenario() *scenario.Scenario { return s.world.Load().sc }
+
+// SetScenario replaces the scenario in force (nil: plain ECR). sc must come
+// from scenario.Parse.
+func (s *Server) SetScenario(ctx context.Context, sc *scenario.Scenario) error {
+	return s.apply(ctx, sc)
+}

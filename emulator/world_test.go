@@ -1,0 +1,256 @@
+package emulator_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/emulator/scenario"
+)
+
+// privateVPC is a task in a private subnet with every endpoint a pull
+// needs; tests take parts away.
+const privateVPC = `
+account: "111122223333"
+region: us-east-1
+hold: 300ms
+vpc: { id: vpc-0app, cidr: 10.0.0.0/16 }
+subnets: [{ id: subnet-a, cidr: 10.0.1.0/24, routeTable: rtb-a }]
+securityGroups:
+  - id: sg-endpoints
+    ingress: [{ protocol: tcp, port: 443, cidr: 10.0.0.0/16 }]
+endpoints:
+  - { id: vpce-0api, service: ecr.api, securityGroups: [sg-endpoints] }
+  - { id: vpce-0dkr, service: ecr.dkr, securityGroups: [sg-endpoints] }
+  - { id: vpce-0s3, service: s3, type: gateway, routeTables: [rtb-a] }
+client: { kind: ecs-ec2, subnet: subnet-a, ip: 10.0.1.25 }
+repositories: [{ name: app }]
+`
+
+func parseScenario(t *testing.T, doc string) *scenario.Scenario {
+	t.Helper()
+	sc, err := scenario.Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("scenario: %v", err)
+	}
+	return sc
+}
+
+// control sends a control API request and returns its status and body.
+func control(t *testing.T, inst *ecrlinktest.Instance, method, path, contentType, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, inst.URL()+path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := inst.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// lastRecord is the newest journal record of service (and step, if not
+// empty).
+func lastRecord(t *testing.T, inst *ecrlinktest.Instance, service, step string) journal.Record {
+	t.Helper()
+	recs := inst.Server.Journal().Since(0, 0)
+	for i := len(recs) - 1; i >= 0; i-- {
+		if recs[i].Service == service && (step == "" || recs[i].Step == step) {
+			return recs[i]
+		}
+	}
+	t.Fatalf("no %s %s record in %+v", service, step, recs)
+	return journal.Record{}
+}
+
+// TestScenarioHealthyPull: in a VPC with every endpoint, a push and a pull
+// go through the endpoints, as the journal shows.
+func TestScenarioHealthyPull(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, privateVPC)})
+	img, _ := random.Image(512, 2)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, inst.Ref("app:1"), inst.Remote())
+	for step, endpoint := range map[string]string{"ecr.api auth": "vpce-0api", "ecr.dkr manifest": "vpce-0dkr", "s3 layer": "vpce-0s3"} {
+		service, step, _ := strings.Cut(step, " ")
+		r := lastRecord(t, inst, service, step)
+		if r.Outcome != journal.OutcomeAllowed || r.Route.Via != journal.ViaEndpoint || r.Route.Endpoint != endpoint {
+			t.Errorf("%s: %+v", step, r)
+		}
+	}
+}
+
+// TestScenarioMissingEndpointHoldsThenMends: without the ecr.dkr endpoint
+// the pull is held and dropped, journaled with Go's i/o timeout text when
+// the hold begins; adding the endpoint through the control API mends it.
+func TestScenarioMissingEndpointHoldsThenMends(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, privateVPC)})
+	img, _ := random.Image(256, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	patch := `[{"op":"remove","path":"/endpoints/1"}]`
+	if code, body := control(t, inst, http.MethodPatch, "/_ecrlink/scenario", "application/json-patch+json", patch); code != 200 {
+		t.Fatalf("PATCH: %d %s", code, body)
+	}
+	start := time.Now()
+	_, err := remote.Image(inst.Ref("app:1"), inst.Remote()...)
+	if err == nil || time.Since(start) < 250*time.Millisecond {
+		t.Fatalf("pull without ecr.dkr: %v after %s, want it held, then dropped", err, time.Since(start))
+	}
+	r := lastRecord(t, inst, "ecr.dkr", "")
+	if r.Outcome != journal.OutcomeHeld || r.Route.Via != journal.ViaBlocked || !strings.HasSuffix(r.Error, ":443: i/o timeout") ||
+		!strings.Contains(r.Route.Reason, "no interface endpoint for com.amazonaws.us-east-1.ecr.dkr") {
+		t.Fatalf("held record: %+v", r)
+	}
+	add := `[{"op":"add","path":"/endpoints/-","value":{"id":"vpce-0dkr","service":"ecr.dkr","securityGroups":["sg-endpoints"]}}]`
+	if code, body := control(t, inst, http.MethodPatch, "/_ecrlink/scenario", "application/json-patch+json", add); code != 200 {
+		t.Fatalf("PATCH: %d %s", code, body)
+	}
+	readAll(t, inst.Ref("app:1"), inst.Remote())
+}
+
+// TestScenarioEndpointPolicyDeniesPull: an endpoint policy's explicit deny
+// is AWS's text on the registry's DENIED, and the journal names the policy
+// and its Sid.
+func TestScenarioEndpointPolicyDeniesPull(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, privateVPC)})
+	img, _ := random.Image(256, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	deny := `{"endpoints":[{"id":"vpce-0api","service":"ecr.api","securityGroups":["sg-endpoints"]},
+	{"id":"vpce-0dkr","service":"ecr.dkr","securityGroups":["sg-endpoints"],"policy":{"Version":"2012-10-17","Statement":[
+	{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+	{"Sid":"DenyPull","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*"}]}},
+	{"id":"vpce-0s3","service":"s3","type":"gateway","routeTables":["rtb-a"]}]}`
+	if code, body := control(t, inst, http.MethodPatch, "/_ecrlink/scenario", "application/merge-patch+json", deny); code != 200 {
+		t.Fatalf("PATCH: %d %s", code, body)
+	}
+	_, err := remote.Image(inst.Ref("app:1"), inst.Remote()...)
+	var te *transport.Error
+	want := "User: arn:aws:iam::111122223333:root is not authorized to perform: ecr:BatchGetImage on resource: " +
+		"arn:aws:ecr:us-east-1:111122223333:repository/app with an explicit deny in a VPC endpoint policy"
+	if !errors.As(err, &te) || len(te.Errors) == 0 || te.Errors[0].Message != want {
+		t.Fatalf("pull: %v\nwant DENIED %q", err, want)
+	}
+	r := lastRecord(t, inst, "ecr.dkr", "manifest")
+	found := false
+	for _, p := range r.Policies {
+		found = found || (p.Type == "endpoint" && p.ID == "vpce-0dkr" && p.Decision == "ExplicitlyDenied" && p.Sid == "DenyPull")
+	}
+	if r.Outcome != journal.OutcomeDenied || r.Error != "denied: "+want || !found {
+		t.Fatalf("denied record: %+v", r)
+	}
+}
+
+// TestScenarioIsolatedDNSCloses: with no AWS name resolving, the request's
+// connection is closed at once and the journal says no such host.
+func TestScenarioIsolatedDNSCloses(t *testing.T) {
+	t.Parallel()
+	sc := parseScenario(t, strings.Replace(privateVPC, "vpc: { id: vpc-0app, cidr: 10.0.0.0/16 }", "vpc: { id: vpc-0app, cidr: 10.0.0.0/16, dns: custom-isolated }", 1))
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: sc})
+	_, err := inst.ECR().DescribeRepositories(t.Context(), &ecr.DescribeRepositoriesInput{})
+	if err == nil {
+		t.Fatal("the API answered with no name resolving")
+	}
+	r := lastRecord(t, inst, "ecr.api", "api")
+	if r.Outcome != journal.OutcomeNXDomain || r.Error != "dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no such host" {
+		t.Fatalf("record: %+v", r)
+	}
+}
+
+// TestScenarioS3GatewayMissingHoldsLayers: the manifest comes through,
+// the layer download from the starport bucket is held.
+func TestScenarioS3GatewayMissingHoldsLayers(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, privateVPC)})
+	img, _ := random.Image(256, 1)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := control(t, inst, http.MethodPatch, "/_ecrlink/scenario", "application/json-patch+json", `[{"op":"remove","path":"/endpoints/2"}]`); code != 200 {
+		t.Fatalf("PATCH: %d %s", code, body)
+	}
+	got, err := remote.Image(inst.Ref("app:1"), inst.Remote()...)
+	if err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	if _, err := got.ConfigFile(); err == nil {
+		t.Fatal("the config blob came through without the S3 gateway")
+	}
+	if r := lastRecord(t, inst, "s3", "layer"); r.Outcome != journal.OutcomeHeld || !strings.Contains(r.Host, "starport") && r.Route.Via != journal.ViaBlocked {
+		t.Fatalf("layer record: %+v", r)
+	}
+	if r := lastRecord(t, inst, "ecr.dkr", "manifest"); r.Outcome != journal.OutcomeAllowed {
+		t.Fatalf("manifest record: %+v", r)
+	}
+}
+
+// TestScenarioFargateAuth: with no ecr.api endpoint, Fargate 1.4.0 cannot
+// fetch the registry auth; 1.3.0 fetches it through the platform.
+func TestScenarioFargateAuth(t *testing.T) {
+	t.Parallel()
+	for pv, held := range map[string]bool{"1.4.0": true, "1.3.0": false} {
+		doc := strings.Replace(privateVPC, "client: { kind: ecs-ec2,", "client: { kind: fargate, platformVersion: "+pv+",", 1)
+		doc = strings.Replace(doc, "  - { id: vpce-0api, service: ecr.api, securityGroups: [sg-endpoints] }\n", "", 1)
+		inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, doc)})
+		_, err := inst.ECR().GetAuthorizationToken(t.Context(), &ecr.GetAuthorizationTokenInput{})
+		r := lastRecord(t, inst, "ecr.api", "auth")
+		switch {
+		case held && (err == nil || r.Outcome != journal.OutcomeHeld):
+			t.Errorf("PV %s: %v, %+v; want held", pv, err, r)
+		case !held && (err != nil || r.Route.Via != journal.ViaFargate):
+			t.Errorf("PV %s: %v, %+v; want through the platform", pv, err, r)
+		}
+	}
+}
+
+// TestScenarioBadDocumentChangesNothing: an invalid PUT answers every
+// finding with its path and line, and the scenario in force stays.
+func TestScenarioBadDocumentChangesNothing(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, privateVPC)})
+	_, before := control(t, inst, http.MethodGet, "/_ecrlink/scenario", "", "")
+	bad := strings.Replace(privateVPC, "cidr: 10.0.1.0/24", "cidr: 10.0.1.0/33", 1) + "extra: 1\n"
+	code, body := control(t, inst, http.MethodPut, "/_ecrlink/scenario", "application/yaml", bad)
+	var out struct{ Errors []scenario.Error }
+	if err := json.Unmarshal([]byte(body), &out); code != 400 || err != nil || len(out.Errors) == 0 {
+		t.Fatalf("PUT of a bad scenario: %d %s", code, body)
+	}
+	for _, e := range out.Errors {
+		if e.Path == "" || e.Line == 0 {
+			t.Errorf("finding without path or line: %+v", e)
+		}
+	}
+	if code, after := control(t, inst, http.MethodGet, "/_ecrlink/scenario", "", ""); code != 200 || after != before {
+		t.Fatalf("the scenario changed:\n%s\n%s", before, after)
+	}
+	big := bytes.Repeat([]byte("#"), scenario.MaxSize+1)
+	if code, _ := control(t, inst, http.MethodPut, "/_ecrlink/scenario", "application/yaml", string(big)); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MiB document: %d", code)
+	}
+	if code, body := control(t, inst, http.MethodPost, "/_ecrlink/reset", "", ""); code != 200 {
+		t.Errorf("reset: %d %s", code, body)
+	}
+}
