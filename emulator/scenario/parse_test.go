@@ -31,7 +31,7 @@ func mustParse(t *testing.T, doc string) *Scenario {
 	return s
 }
 
-func examples(t *testing.T) map[string][]byte {
+func examples(t testing.TB) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.yaml")
 	if err != nil || len(files) == 0 {
