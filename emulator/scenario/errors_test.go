@@ -32,8 +32,12 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top field", func(*testing.T) string { return base + "endpoint: []\n" }, Error{"endpoint", 9, `unknown field "endpoint"`}},
 		{"wrong type", func(*testing.T) string { return base + "securityGroups2: 1\n" }, Error{"securityGroups2", 9, `unknown field "securityGroups2"`}},
 		{"list for string", func(t *testing.T) string { return edit(t, "region: us-east-1", "region: [us-east-1]") }, Error{"region", 2, "want a string, got a list"}},
-		{"bool type", func(*testing.T) string { return base + "endpoints:\n  - { id: vpce-1, service: ecr.api, privateDns: yes }\n" }, Error{"endpoints[0].privateDns", 10, "want a boolean (true or false), got a string"}},
-		{"overflow", func(*testing.T) string { return base + "faults:\n  - { effect: timeout, after: 99999999999999999999 }\n" }, Error{"faults[0].after", 10, "number out of range: 99999999999999999999"}},
+		{"bool type", func(*testing.T) string {
+			return base + "endpoints:\n  - { id: vpce-1, service: ecr.api, privateDns: yes }\n"
+		}, Error{"endpoints[0].privateDns", 10, "want a boolean (true or false), got a string"}},
+		{"overflow", func(*testing.T) string {
+			return base + "faults:\n  - { effect: timeout, after: 99999999999999999999 }\n"
+		}, Error{"faults[0].after", 10, "number out of range: 99999999999999999999"}},
 		{"bad duration", func(*testing.T) string { return base + "hold: 20 seconds\n" }, Error{"hold", 9, `not a duration: unknown unit " seconds" in duration "20 seconds"; want e.g. "20s" or "12h"`}},
 		{"bad cidr", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16", "cidr: 10.0.0.0/33") }, Error{"vpc.cidr", 3, "not a CIDR block: 10.0.0.0/33"}},
 		{"bad ip", func(t *testing.T) string { return edit(t, "ip: 10.0.1.25", "ip: 10.0.1") }, Error{"client.ip", 8, "not an IP address: 10.0.1"}},
@@ -55,11 +59,15 @@ func TestParseErrors(t *testing.T) {
 		{"vpc cidr v6", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16", "cidr: 2600::/56") }, Error{"vpc.cidr", 3, "2600::/56 is not an IPv4 block"}},
 		{"vpc cidr size", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16 }", "cidr: 10.0.0.0/8 }") }, Error{"vpc.cidr", 3, "a VPC's IPv4 block is /16 to /28, not /8"}},
 		{"vpc cidr host bits", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16", "cidr: 10.0.0.1/16") }, Error{"vpc.cidr", 3, "10.0.0.1/16 is not a network address (did you mean 10.0.0.0/16?)"}},
-		{"vpc ipv6 family", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16 }", "cidr: 10.0.0.0/16, ipv6Cidr: 10.1.0.0/16 }") }, Error{"vpc.ipv6Cidr", 3, "10.1.0.0/16 is not an IPv6 block"}},
+		{"vpc ipv6 family", func(t *testing.T) string {
+			return edit(t, "cidr: 10.0.0.0/16 }", "cidr: 10.0.0.0/16, ipv6Cidr: 10.1.0.0/16 }")
+		}, Error{"vpc.ipv6Cidr", 3, "10.1.0.0/16 is not an IPv6 block"}},
 		{"dns mode", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16 }", "cidr: 10.0.0.0/16, dns: route53 }") }, Error{"vpc.dns", 3, `"route53" is not one of amazon, custom-forwarding, custom-no-forwarding, custom-isolated`}},
 		{"dns empty", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16 }", `cidr: 10.0.0.0/16, dns: "" }`) }, Error{"vpc.dns", 3, "required: one of amazon, custom-forwarding, custom-no-forwarding, custom-isolated"}},
 		{"internet mode", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16 }", "cidr: 10.0.0.0/16, internet: yes }") }, Error{"vpc.internet", 3, `"yes" is not one of none, nat, igw`}},
-		{"nat ip v6", func(t *testing.T) string { return edit(t, "cidr: 10.0.0.0/16 }", `cidr: 10.0.0.0/16, natIp: "2600::1" }`) }, Error{"vpc.natIp", 3, "2600::1 is not an IPv4 address"}},
+		{"nat ip v6", func(t *testing.T) string {
+			return edit(t, "cidr: 10.0.0.0/16 }", `cidr: 10.0.0.0/16, natIp: "2600::1" }`)
+		}, Error{"vpc.natIp", 3, "2600::1 is not an IPv4 address"}},
 		{"no subnets", func(t *testing.T) string {
 			return edit(t, "subnets:\n  - { id: subnet-a, cidr: 10.0.1.0/24, routeTable: rtb-a }\n", "subnets: []\n")
 		}, Error{"subnets", 4, "required: at least one subnet"}},
@@ -94,24 +102,32 @@ func TestParseErrors(t *testing.T) {
 		// Client.
 		{"client kind", func(t *testing.T) string { return edit(t, "client: {", "client: { kind: lambda,") }, Error{"client.kind", 8, `"lambda" is not one of fargate, ecs-ec2, eks, docker`}},
 		{"pv not fargate", func(t *testing.T) string { return edit(t, "client: {", "client: { kind: eks, platformVersion: 1.4.0,") }, Error{"client.platformVersion", 8, "platformVersion is for kind fargate only"}},
-		{"pv format", func(t *testing.T) string { return edit(t, "client: {", "client: { kind: fargate, platformVersion: v1.4,") }, Error{"client.platformVersion", 8, `"v1.4" is not a platform version such as 1.4.0 or LATEST`}},
+		{"pv format", func(t *testing.T) string {
+			return edit(t, "client: {", "client: { kind: fargate, platformVersion: v1.4,")
+		}, Error{"client.platformVersion", 8, `"v1.4" is not a platform version such as 1.4.0 or LATEST`}},
 		{"client subnet missing", func(t *testing.T) string { return edit(t, "subnet: subnet-a,", "subnet: subnet-b,") }, Error{"client.subnet", 8, `subnet "subnet-b" is not in subnets`}},
 		{"client ip outside", func(t *testing.T) string { return edit(t, "ip: 10.0.1.25", "ip: 10.0.2.25") }, Error{"client.ip", 8, "10.0.2.25 is not in subnet subnet-a (10.0.1.0/24)"}},
 		{"client ip reserved", func(t *testing.T) string { return edit(t, "ip: 10.0.1.25", "ip: 10.0.1.2") }, Error{"client.ip", 8, "10.0.1.2 is reserved by AWS in 10.0.1.0/24 (the first four addresses and the last)"}},
 		{"client ip broadcast", func(t *testing.T) string { return edit(t, "ip: 10.0.1.25", "ip: 10.0.1.255") }, Error{"client.ip", 8, "10.0.1.255 is reserved by AWS in 10.0.1.0/24 (the first four addresses and the last)"}},
 		{"client ip missing", func(t *testing.T) string { return edit(t, ", ip: 10.0.1.25", "") }, Error{"client.ip", 8, "required: the client's IPv4 address in its subnet"}},
 		{"client ipv6 no vpc v6", func(t *testing.T) string { return edit(t, "ip: 10.0.1.25", `ip: 10.0.1.25, ipv6: "2600::5"`) }, Error{"client.ipv6", 8, "the VPC has no ipv6Cidr"}},
-		{"client sg", func(t *testing.T) string { return edit(t, "ip: 10.0.1.25", "ip: 10.0.1.25, securityGroups: [sg-a, sg-b]") }, Error{"client.securityGroups[1]", 8, `security group "sg-b" is not in securityGroups`}},
+		{"client sg", func(t *testing.T) string {
+			return edit(t, "ip: 10.0.1.25", "ip: 10.0.1.25, securityGroups: [sg-a, sg-b]")
+		}, Error{"client.securityGroups[1]", 8, `security group "sg-b" is not in securityGroups`}},
 
 		// Endpoints.
 		{"endpoint service", func(*testing.T) string { return endpoints("{ id: vpce-1, service: ecr }") }, Error{"endpoints[0].service", 10, `"ecr" is not one of ecr.api, ecr.dkr, s3, logs, ecs, ecs-agent, ecs-telemetry, sts, secretsmanager, ssm, kms`}},
 		{"endpoint type", func(*testing.T) string { return endpoints("{ id: vpce-1, service: s3, type: gatewy }") }, Error{"endpoints[0].type", 10, `"gatewy" is not one of interface, gateway`}},
-		{"gateway not s3", func(*testing.T) string { return endpoints("{ id: vpce-1, service: ecr.dkr, type: gateway, routeTables: [rtb-a] }") }, Error{"endpoints[0].type", 10, "only s3 has gateway endpoints here; ecr.dkr is interface only"}},
+		{"gateway not s3", func(*testing.T) string {
+			return endpoints("{ id: vpce-1, service: ecr.dkr, type: gateway, routeTables: [rtb-a] }")
+		}, Error{"endpoints[0].type", 10, "only s3 has gateway endpoints here; ecr.dkr is interface only"}},
 		{"gateway private dns", func(*testing.T) string {
 			return endpoints("{ id: vpce-1, service: s3, type: gateway, privateDns: true, routeTables: [rtb-a] }")
 		}, Error{"endpoints[0].privateDns", 10, "a gateway endpoint has no private DNS: it works through route tables"}},
 		{"gateway no route tables", func(*testing.T) string { return endpoints("{ id: vpce-1, service: s3, type: gateway }") }, Error{"endpoints[0].routeTables", 10, "required: the route tables the gateway endpoint is associated with"}},
-		{"gateway unknown route table", func(*testing.T) string { return endpoints("{ id: vpce-1, service: s3, type: gateway, routeTables: [rtb-x] }") }, Error{"endpoints[0].routeTables[0]", 10, `route table "rtb-x" is no subnet's routeTable`}},
+		{"gateway unknown route table", func(*testing.T) string {
+			return endpoints("{ id: vpce-1, service: s3, type: gateway, routeTables: [rtb-x] }")
+		}, Error{"endpoints[0].routeTables[0]", 10, `route table "rtb-x" is no subnet's routeTable`}},
 		{"gateway security groups", func(*testing.T) string {
 			return endpoints("{ id: vpce-1, service: s3, type: gateway, routeTables: [rtb-a], securityGroups: [sg-a] }")
 		}, Error{"endpoints[0].securityGroups", 10, "a gateway endpoint has no security groups"}},
@@ -132,13 +148,19 @@ func TestParseErrors(t *testing.T) {
 		}, Error{"endpoints[0].policy.Statement[0].Principal", 10, "s3-gateway policy: For gateway endpoints, the Principal element must be set to *. To specify a principal, use the aws:PrincipalArn condition key."}},
 
 		// Identities.
-		{"access key missing", func(*testing.T) string { return identity("{ secretAccessKey: s, principal: \"arn:aws:iam::111122223333:user/ci\" }") }, Error{"identities[0].accessKeyId", 10, "required: an access key id such as AKIAIOSFODNN7EXAMPLE"}},
+		{"access key missing", func(*testing.T) string {
+			return identity("{ secretAccessKey: s, principal: \"arn:aws:iam::111122223333:user/ci\" }")
+		}, Error{"identities[0].accessKeyId", 10, "required: an access key id such as AKIAIOSFODNN7EXAMPLE"}},
 		{"access key dup", func(*testing.T) string {
 			return identity("{ accessKeyId: AKIA1, secretAccessKey: s, principal: \"arn:aws:iam::111122223333:user/a\" }",
 				"{ accessKeyId: AKIA1, secretAccessKey: s, principal: \"arn:aws:iam::111122223333:user/b\" }")
 		}, Error{"identities[1].accessKeyId", 11, `duplicate access key id "AKIA1" (first at identities[0].accessKeyId)`}},
-		{"secret missing", func(*testing.T) string { return identity("{ accessKeyId: AKIA1, principal: \"arn:aws:iam::111122223333:user/ci\" }") }, Error{"identities[0].secretAccessKey", 10, "required: the key's secret, used to verify SigV4 signatures"}},
-		{"principal not arn", func(*testing.T) string { return identity("{ accessKeyId: AKIA1, secretAccessKey: s, principal: ci-user }") }, Error{"identities[0].principal", 10, `"ci-user" is not an IAM user, role, root or STS assumed-role ARN`}},
+		{"secret missing", func(*testing.T) string {
+			return identity("{ accessKeyId: AKIA1, principal: \"arn:aws:iam::111122223333:user/ci\" }")
+		}, Error{"identities[0].secretAccessKey", 10, "required: the key's secret, used to verify SigV4 signatures"}},
+		{"principal not arn", func(*testing.T) string {
+			return identity("{ accessKeyId: AKIA1, secretAccessKey: s, principal: ci-user }")
+		}, Error{"identities[0].principal", 10, `"ci-user" is not an IAM user, role, root or STS assumed-role ARN`}},
 		{"principal other account", func(*testing.T) string {
 			return identity("{ accessKeyId: AKIA1, secretAccessKey: s, principal: \"arn:aws:iam::999999999999:user/ci\" }")
 		}, Error{"identities[0].principal", 10, `account "999999999999" is not served by this scenario (account or registries[].account)`}},
@@ -155,20 +177,30 @@ func TestParseErrors(t *testing.T) {
 			return identity(`{ accessKeyId: AKIA1, secretAccessKey: s, principal: "arn:aws:iam::111122223333:user/ci", policies: ['{"Version": "2012-10-17"'] }`)
 		}, Error{"identities[0].policies[0]", 10, "identity policy: Syntax errors in policy. (unexpected end of JSON input)"}},
 
+		{"identity policy null", func(*testing.T) string {
+			return identity(`{ accessKeyId: AKIA1, secretAccessKey: s, principal: "arn:aws:iam::111122223333:user/ci", policies: [null] }`)
+		}, Error{"identities[0].policies[0]", 10, "a policy, not null"}},
+
 		// Repositories and registries.
 		{"repo name", func(*testing.T) string { return base + "repositories:\n  - { name: App }\n" }, Error{"repositories[0].name", 10, `"App" is not an ECR repository name (2-256 characters, lower case, /-separated)`}},
 		{"repo name short", func(*testing.T) string { return base + "repositories:\n  - { name: a }\n" }, Error{"repositories[0].name", 10, `"a" is not an ECR repository name (2-256 characters, lower case, /-separated)`}},
 		{"repo dup", func(*testing.T) string { return base + "repositories:\n  - { name: app }\n  - { name: app }\n" }, Error{"repositories[1].name", 11, `duplicate repository "app" (first at repositories[0].name)`}},
-		{"mutability", func(*testing.T) string { return base + "repositories:\n  - { name: app, imageTagMutability: mutable }\n" }, Error{"repositories[0].imageTagMutability", 10, `"mutable" is not one of MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION`}},
+		{"mutability", func(*testing.T) string {
+			return base + "repositories:\n  - { name: app, imageTagMutability: mutable }\n"
+		}, Error{"repositories[0].imageTagMutability", 10, `"mutable" is not one of MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION`}},
 		{"repo policy", func(*testing.T) string {
 			return base + "repositories:\n  - name: app\n    policy:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Action: ecr:BatchGetImage\n"
 		}, Error{"repositories[0].policy.Statement[0]", 14, "repository policy: Add a Principal element to the policy statement."}},
-		{"registry is main", func(*testing.T) string { return base + "registries:\n  - { account: \"111122223333\", region: us-east-1 }\n" }, Error{"registries[0]", 10, `duplicate registry "111122223333 in us-east-1" (first at account and region)`}},
+		{"registry is main", func(*testing.T) string {
+			return base + "registries:\n  - { account: \"111122223333\", region: us-east-1 }\n"
+		}, Error{"registries[0]", 10, `duplicate registry "111122223333 in us-east-1" (first at account and region)`}},
 		{"registry dup", func(*testing.T) string {
 			return base + "registries:\n  - { account: \"444455556666\", region: us-east-1 }\n  - { account: \"444455556666\", region: us-east-1 }\n"
 		}, Error{"registries[1]", 11, `duplicate registry "444455556666 in us-east-1" (first at registries[0])`}},
 		{"registry account", func(*testing.T) string { return base + "registries:\n  - { account: \"4444\", region: us-east-1 }\n" }, Error{"registries[0].account", 10, `"4444" is not a 12-digit account id (quote it, so YAML keeps leading zeros)`}},
-		{"registry partition", func(*testing.T) string { return base + "registries:\n  - { account: \"444455556666\", region: cn-north-1 }\n" }, Error{"registries[0].region", 10, "cn-north-1 is not in the partition of us-east-1: no principal could reach it"}},
+		{"registry partition", func(*testing.T) string {
+			return base + "registries:\n  - { account: \"444455556666\", region: cn-north-1 }\n"
+		}, Error{"registries[0].region", 10, "cn-north-1 is not in the partition of us-east-1: no principal could reach it"}},
 		{"registry policy", func(*testing.T) string { return base + "registryPolicy: { Version: \"2012-10-17\" }\n" }, Error{"registryPolicy.Statement", 9, "registry policy: Add a statement to the policy"}},
 
 		// Faults.
@@ -180,8 +212,12 @@ func TestParseErrors(t *testing.T) {
 		{"slow needs rate", func(*testing.T) string { return base + "faults:\n  - { effect: slow }\n" }, Error{"faults[0].bytesPerSecond", 10, "effect slow needs bytesPerSecond greater than 0"}},
 		{"bytes not slow", func(*testing.T) string { return base + "faults:\n  - { effect: timeout, bytesPerSecond: 10 }\n" }, Error{"faults[0].bytesPerSecond", 10, "bytesPerSecond is for effect slow only"}},
 		{"match service", func(*testing.T) string { return base + "faults:\n  - { effect: reset, match: { service: docker } }\n" }, Error{"faults[0].match.service", 10, `"docker" is not one of ecr.api, ecr.dkr, s3, logs, ecs, ecs-agent, ecs-telemetry, sts, secretsmanager, ssm, kms`}},
-		{"match action", func(*testing.T) string { return base + "faults:\n  - { effect: reset, match: { action: GetAuthorizationToken } }\n" }, Error{"faults[0].match.action", 10, `"GetAuthorizationToken" is not an action such as ecr:GetAuthorizationToken`}},
-		{"match host", func(*testing.T) string { return base + "faults:\n  - { effect: reset, match: { host: \"https://x\" } }\n" }, Error{"faults[0].match.host", 10, `"https://x" is not a host name`}},
+		{"match action", func(*testing.T) string {
+			return base + "faults:\n  - { effect: reset, match: { action: GetAuthorizationToken } }\n"
+		}, Error{"faults[0].match.action", 10, `"GetAuthorizationToken" is not an action such as ecr:GetAuthorizationToken`}},
+		{"match host", func(*testing.T) string {
+			return base + "faults:\n  - { effect: reset, match: { host: \"https://x\" } }\n"
+		}, Error{"faults[0].match.host", 10, `"https://x" is not a host name`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,4 +268,37 @@ func bomb() string {
 		b.WriteString("]\n")
 	}
 	return b.String()
+}
+
+// TestPrescan: nesting that would cost go-yaml's parser seconds is refused
+// before it runs.
+func TestPrescan(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, doc string
+		want      Error
+	}{
+		{"brackets", base + "x: " + strings.Repeat("[", 100000), Error{"", 9, "nested deeper than 32 levels"}},
+		{"dashes", strings.Repeat("- ", 100000), Error{"", 1, "indented deeper than 128 columns"}},
+		{"indent", base + "x:\n" + strings.Repeat(" ", 129) + "y: 1\n", Error{"", 10, "indented deeper than 128 columns"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tc.doc))
+			var errs Errors
+			if !errors.As(err, &errs) || len(errs) != 1 || *errs[0] != tc.want {
+				t.Fatalf("got %v, want %v", err, &tc.want)
+			}
+		})
+	}
+}
+
+func TestMaxSize(t *testing.T) {
+	t.Parallel()
+	_, err := Parse([]byte(base + "#" + strings.Repeat("x", MaxSize)))
+	var errs Errors
+	if !errors.As(err, &errs) || errs[0].Message != "the scenario is larger than 1048576 bytes" {
+		t.Fatalf("got %v", err)
+	}
 }

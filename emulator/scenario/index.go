@@ -26,7 +26,7 @@ func newIndex() *index {
 // otherwise cost exponential time; depth bounds the recursion.
 const (
 	maxExpandedNodes = 1 << 20
-	maxDepth         = 64
+	maxDepth         = 32
 )
 
 // build walks the document body and reports a finding if the tree is over

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 
@@ -23,17 +24,13 @@ func Parse(data []byte) (*Scenario, error) {
 	if len(data) > MaxSize {
 		return nil, Errors{{Message: "the scenario is larger than " + strconv.Itoa(MaxSize) + " bytes"}}
 	}
-	body, err := parseBody(data)
-	if err != nil {
-		return nil, Errors{err}
-	}
-	idx := newIndex()
-	if err := idx.build(body); err != nil {
+	if err := prescan(data); err != nil {
 		return nil, Errors{err}
 	}
 	var s Scenario
-	if err := yaml.NodeToValue(body, &s, yaml.DisallowUnknownField()); err != nil {
-		return nil, Errors{decodeError(err, idx)}
+	idx := newIndex()
+	if err := decode(data, idx, &s); err != nil {
+		return nil, Errors{err}
 	}
 	withDefaults(&s, idx)
 	c := &collector{idx: idx}
@@ -43,6 +40,29 @@ func Parse(data []byte) (*Scenario, error) {
 	}
 	normalize(&s)
 	return &s, nil
+}
+
+// decode parses data, indexes its tree and decodes it into s. go-yaml has
+// panicked on malformed input (a nil node behind a tag, found by FuzzParse),
+// so a panic below is taken for a document the parser cannot read rather
+// than allowed to take the control API down with it.
+func decode(data []byte, idx *index, s *Scenario) (found *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found = &Error{Message: fmt.Sprintf("the YAML parser could not read this document (%v)", r)}
+		}
+	}()
+	body, err := parseBody(data)
+	if err != nil {
+		return err
+	}
+	if err := idx.build(body); err != nil {
+		return err
+	}
+	if err := yaml.NodeToValue(body, s, yaml.DisallowUnknownField()); err != nil {
+		return decodeError(err, idx)
+	}
+	return nil
 }
 
 // parseBody parses data into the syntax tree of its single document.

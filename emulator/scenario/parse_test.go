@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ func mustParse(t *testing.T, doc string) *Scenario {
 	return s
 }
 
-func examples(t *testing.T) map[string][]byte {
+func examples(t testing.TB) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.yaml")
 	if err != nil || len(files) == 0 {
@@ -76,6 +77,14 @@ func assertRoundTrip(t *testing.T, s *Scenario) {
 	out2, _ := again.JSON()
 	if string(out) != string(out2) {
 		t.Fatalf("JSON not stable:\n%s\n%s", out, out2)
+	}
+	// encoding/json escapes <, > and & in policies; the value is the same.
+	plain, err := json.Marshal(s)
+	if err != nil {
+		t.Fatalf("json.Marshal: %v", err)
+	}
+	if again, err := Parse(plain); err != nil || !reflect.DeepEqual(s, again) {
+		t.Fatalf("Parse(json.Marshal(s)) differs (%v):\n%s", err, plain)
 	}
 }
 
@@ -202,4 +211,23 @@ func TestTooManyErrors(t *testing.T) {
 	if !errors.As(err, &errs) || len(errs) != maxErrors+1 {
 		t.Fatalf("got %d findings, want %d", len(errs), maxErrors+1)
 	}
+}
+
+// TestHTMLInPolicy: characters encoding/json escapes survive the round trip.
+func TestHTMLInPolicy(t *testing.T) {
+	t.Parallel()
+	s := mustParse(t, base+`registryPolicy:
+  Version: "2012-10-17"
+  Statement:
+    - Sid: a
+      Effect: Allow
+      Principal: "*"
+      Action: ecr:ReplicateImage
+      Resource: "*"
+      Condition: { StringLike: { "aws:userid": "<a&b>*" } }
+`)
+	if !strings.Contains(string(s.RegistryPolicy), `"<a&b>*"`) {
+		t.Fatalf("policy = %s", s.RegistryPolicy)
+	}
+	assertRoundTrip(t, s)
 }

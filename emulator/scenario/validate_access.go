@@ -28,6 +28,11 @@ func validateIdentities(s *Scenario, c *collector) {
 		}
 		principal(s, c, p+".principal", ident.Principal)
 		tags(c, p+".tags", ident.Tags)
+		for j, pol := range ident.Policies {
+			if len(pol) == 0 && !c.idx.present(fmt.Sprintf("%s.policies[%d]", p, j)) {
+				c.add(fmt.Sprintf("%s.policies[%d]", p, j), "a policy, not null")
+			}
+		}
 	}
 }
 

@@ -122,6 +122,7 @@ type Policy json.RawMessage
 // UnmarshalYAML converts a mapping to JSON text, or takes a string's text
 // as it is (policyeval checks that it is JSON, with AWS's own messages).
 func (p *Policy) UnmarshalYAML(n ast.Node) error {
+	n = unwrap(n)
 	if s, ok := n.(*ast.StringNode); ok {
 		*p = Policy(s.Value)
 		return nil
@@ -130,7 +131,7 @@ func (p *Policy) UnmarshalYAML(n ast.Node) error {
 		*p = Policy(l.Value.Value)
 		return nil
 	}
-	if _, ok := unwrap(n).(*ast.MappingNode); !ok {
+	if _, ok := n.(*ast.MappingNode); !ok {
 		return &nodeError{n, "a policy is a mapping, or a string holding a JSON policy document"}
 	}
 	b, err := nodeJSON(n)
