@@ -3,9 +3,11 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/scenario"
 	"github.com/ecrlink/ecrlink/registry"
 )
@@ -96,3 +98,16 @@ func (s *Server) Scenario() *scenario.Scenario { return s.world.Load().sc }
 func (s *Server) SetScenario(ctx context.Context, sc *scenario.Scenario) error {
 	return s.apply(ctx, sc)
 }
+
+// Scenario is a parsed scenario (see package scenario).
+type Scenario = scenario.Scenario
+
+// ParseScenario parses and validates a scenario document, YAML or JSON;
+// its errors are a scenario.Errors naming each field's path and line.
+func ParseScenario(data []byte) (*Scenario, error) { return scenario.Parse(data) }
+
+// ScenarioSchema is the JSON Schema of scenario documents.
+func ScenarioSchema() []byte { return scenario.Schema() }
+
+// OpenJournalFile opens path for appending journal records (Config.JournalFile).
+func OpenJournalFile(path string) (*os.File, error) { return journal.OpenFile(path) }

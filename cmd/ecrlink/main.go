@@ -23,6 +23,8 @@ const usage = `usage: ecrlink <command> [flags]
 
 commands:
   serve      run a local Amazon ECR (see 'ecrlink serve -h')
+  scenario   validate a scenario file, or print its JSON Schema
+  journal    print a running ecrlink's request journal (--follow to stream)
   policy     simulate or validate IAM policies (see 'ecrlink policy -h')
   version    print the version
 `
@@ -37,6 +39,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "scenario":
+		return runScenario(args[1:], stdout, stderr)
+	case "journal":
+		return runJournal(ctx, args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":

@@ -24,6 +24,11 @@ type serveFlags struct {
 	region    string
 	logLevel  string
 	s3        emulator.S3Config
+	// scenario is the scenario file; controlToken guards the control
+	// API; journalFile receives the journal as NDJSON.
+	scenario     string
+	controlToken string
+	journalFile  string
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -42,6 +47,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.s3.Region, "s3-region", env("ECRLINK_S3_REGION", "us-east-1"), "the bucket's region (ECRLINK_S3_REGION)")
 	fs.StringVar(&f.s3.RootDirectory, "s3-root", env("ECRLINK_S3_ROOT", "ecrlink"), "prefix of every object ecrlink writes (ECRLINK_S3_ROOT)")
 	fs.BoolVar(&f.s3.SkipVerify, "s3-tls-skip-verify", env("ECRLINK_S3_TLS_SKIP_VERIFY", "") == "true", "do not verify the S3 server's certificate; the endpoint's scheme turns TLS on (ECRLINK_S3_TLS_SKIP_VERIFY=true)")
+	fs.StringVar(&f.scenario, "scenario", env("ECRLINK_SCENARIO", ""), "decide every request in the VPC this YAML or JSON file describes (ECRLINK_SCENARIO)")
+	fs.StringVar(&f.controlToken, "control-token", env("ECRLINK_CONTROL_TOKEN", ""), "require Authorization: Bearer TOKEN on /_ecrlink/; without it only loopback clients may use it (ECRLINK_CONTROL_TOKEN)")
+	fs.StringVar(&f.journalFile, "journal-file", env("ECRLINK_JOURNAL_FILE", ""), "append every request's journal record to this file as NDJSON (ECRLINK_JOURNAL_FILE)")
 	fs.StringVar(&f.logLevel, "log-level", env("ECRLINK_LOG_LEVEL", "info"), "debug, info, warn or error (ECRLINK_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -85,7 +93,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	cfg := emulator.Config{Addr: f.listen, Logger: logger, Account: f.account, Region: f.region, DataDir: f.dataDir}
+	cfg := emulator.Config{Addr: f.listen, Logger: logger, Account: f.account, Region: f.region, DataDir: f.dataDir,
+		ControlToken: f.controlToken}
+	if f.scenario != "" {
+		sc, err := readScenario(f.scenario)
+		if err != nil {
+			fmt.Fprintf(stderr, "ecrlink serve: --scenario %s:\n%v\n", f.scenario, err)
+			return 2
+		}
+		cfg.Scenario = sc
+	}
+	if f.journalFile != "" {
+		jf, err := emulator.OpenJournalFile(f.journalFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "ecrlink serve: --journal-file:", err)
+			return 2
+		}
+		defer jf.Close()
+		cfg.JournalFile = jf
+	}
 	where := f.dataDir
 	switch {
 	case f.ephemeral && f.s3.Endpoint != "":
