@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
@@ -61,13 +62,28 @@ func (s *Server) controlRefusal(r *http.Request) string {
 	return ""
 }
 
+// getScenario answers the scenario in force, its secret keys redacted:
+// what a caller put in stays out of what the control API hands out.
 func (s *Server) getScenario(w http.ResponseWriter, _ *http.Request) {
 	sc := s.Scenario()
 	if sc == nil {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no scenario: ecrlink serves plain ECR, every endpoint present"})
 		return
 	}
-	writeScenario(w, sc)
+	writeScenario(w, redacted(sc))
+}
+
+// redactedSecret stands for a secret access key in answers.
+const redactedSecret = "REDACTED"
+
+// redacted is a copy of sc with its identities' secret keys replaced.
+func redacted(sc *scenario.Scenario) *scenario.Scenario {
+	out := *sc
+	out.Identities = slices.Clone(sc.Identities)
+	for i := range out.Identities {
+		out.Identities[i].SecretAccessKey = redactedSecret
+	}
+	return &out
 }
 
 func (s *Server) putScenario(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +150,7 @@ func (s *Server) replaceScenario(w http.ResponseWriter, r *http.Request, doc []b
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "applying the scenario: " + err.Error()})
 		return
 	}
-	writeScenario(w, sc)
+	writeScenario(w, redacted(sc))
 }
 
 // reset puts back the scenario ecrlink started with.

@@ -69,8 +69,12 @@ func New(s *scenario.Scenario) (*Model, error) {
 
 func (m *Model) compileEndpoint(se *scenario.Endpoint) (*endpoint, error) {
 	e := &endpoint{Endpoint: se, policy: policyeval.DefaultEndpointPolicy()}
+	kind := policyeval.KindEndpoint
+	if se.Type == "gateway" {
+		kind = policyeval.KindS3Gateway
+	}
 	if len(se.Policy) > 0 {
-		p, err := policyeval.Parse(se.Policy, policyeval.KindEndpoint)
+		p, err := policyeval.Parse(se.Policy, kind)
 		if err != nil {
 			return nil, err
 		}
