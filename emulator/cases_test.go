@@ -329,4 +329,3 @@ func lastFailure(recs []journal.Record) *journal.Record {
 	}
 	return nil
 }
-
