@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -252,5 +254,87 @@ func TestScenarioBadDocumentChangesNothing(t *testing.T) {
 	}
 	if code, body := control(t, inst, http.MethodPost, "/_ecrlink/reset", "", ""); code != 200 {
 		t.Errorf("reset: %d %s", code, body)
+	}
+}
+
+// TestScenarioTokenLifetime: tokens.lifetime bounds the token, and a pull
+// after it sees ECR's words.
+func TestScenarioTokenLifetime(t *testing.T) {
+	t.Parallel()
+	var now atomic.Int64
+	now.Store(time.Now().Unix())
+	clock := func() time.Time { return time.Unix(now.Load(), 0) }
+	doc := strings.Replace(privateVPC, "hold: 300ms", "hold: 300ms\ntokens: { lifetime: 1m }", 1)
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, doc), Now: clock})
+	img, _ := random.Image(256, 1)
+	opts := inst.Remote()
+	if err := remote.Write(inst.Ref("app:1"), img, opts...); err != nil {
+		t.Fatal(err)
+	}
+	now.Add(61)
+	_, err := remote.Image(inst.Ref("app:1"), opts...)
+	var te *transport.Error
+	if !errors.As(err, &te) || len(te.Errors) == 0 || te.Errors[0].Message != "Your authorization token has expired. Reauthenticate and try again." {
+		t.Fatalf("pull with an expired token: %v", err)
+	}
+	if r := lastRecord(t, inst, "ecr.dkr", ""); r.Error != "denied: Your authorization token has expired. Reauthenticate and try again." {
+		t.Fatalf("record: %+v", r)
+	}
+}
+
+// TestScenarioSwapUnderLoad: 50 pullers while the scenario is swapped
+// every 10 ms between two VPCs that both allow the pull: every pull works.
+func TestScenarioSwapUnderLoad(t *testing.T) {
+	t.Parallel()
+	a := parseScenario(t, privateVPC)
+	b := parseScenario(t, strings.Replace(privateVPC, "vpc: { id: vpc-0app, cidr: 10.0.0.0/16 }", "vpc: { id: vpc-0app, cidr: 10.0.0.0/16, dns: custom-forwarding }", 1))
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: a})
+	img, _ := random.Image(1024, 2)
+	if err := remote.Write(inst.Ref("app:1"), img, inst.Remote()...); err != nil {
+		t.Fatal(err)
+	}
+	opts := inst.Remote()
+	stop := make(chan struct{})
+	swapped := make(chan int)
+	go func() {
+		n := 0
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				swapped <- n
+				return
+			case <-tick.C:
+				next := a
+				if n%2 == 0 {
+					next = b
+				}
+				if err := inst.SetScenario(t.Context(), next); err != nil {
+					t.Error(err)
+				}
+				n++
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	errs := make(chan error, 50*4)
+	for range 50 {
+		wg.Go(func() {
+			for range 4 {
+				errs <- pull(inst.Ref("app:1"), opts)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	if n := <-swapped; n < 2 {
+		t.Errorf("the scenario was swapped %d times while pulling", n)
+	}
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a pull failed during swaps: %v", err)
+		}
 	}
 }
