@@ -42,7 +42,7 @@ client: { kind: ecs-ec2, subnet: subnet-a, ip: 10.0.1.25 }
 repositories: [{ name: app }]
 `
 
-func parseScenario(t *testing.T, doc string) *scenario.Scenario {
+func parseScenario(t testing.TB, doc string) *scenario.Scenario {
 	t.Helper()
 	sc, err := scenario.Parse([]byte(doc))
 	if err != nil {
@@ -52,7 +52,7 @@ func parseScenario(t *testing.T, doc string) *scenario.Scenario {
 }
 
 // control sends a control API request and returns its status and body.
-func control(t *testing.T, inst *ecrlinktest.Instance, method, path, contentType, body string) (int, string) {
+func control(t testing.TB, inst *ecrlinktest.Instance, method, path, contentType, body string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, inst.URL()+path, strings.NewReader(body))
 	if contentType != "" {
