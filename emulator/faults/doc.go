@@ -24,13 +24,14 @@
 //
 // # Use
 //
-//	set := faults.New(sc.Faults, nil) // once per scenario; Reset on POST /_ecrlink/reset
-//	if f, ok := set.Decide(faults.Request{Service: "ecr.dkr", Action: "ecr:BatchGetImage", Repository: "app", Host: r.Host}); ok {
-//		switch f.Effect {
-//		case "throttle":
-//			faults.Throttle("ecr.dkr") // write it
-//		case "slow":
-//			faults.Pace{BytesPerSecond: f.BytesPerSecond} // sleep what Delay says between writes
-//		}
+//	set := faults.New(sc.Faults, nil) // once per scenario; set.Reset() on POST /_ecrlink/reset
+//	f, ok := set.Decide(faults.Request{Service: "ecr.dkr", Action: "ecr:BatchGetImage", Repository: "app", Host: r.Host})
+//	if ok {
+//		// f.Effect: throttle → write faults.Throttle(service); http-500 → faults.InternalError(service);
+//		// slow → write in Pace{f.BytesPerSecond}.Chunk() pieces, sleeping Delay before each;
+//		// timeout, refuse, nxdomain, reset → the network outcome. The journal's error text is
+//		// faults.ClientText(f.Effect, req).
 //	}
+//
+// README.md has the matching rules and the table of answers.
 package faults
