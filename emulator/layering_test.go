@@ -32,7 +32,8 @@ var allowed = map[string][]string{
 	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
 	"emulator/journal":     {},
-	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel", "emulator/journal"},
+	"emulator/faults":      {"emulator/scenario"},
+	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},
 	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":          {"emulator"},
 	"internal/ecrtest":     {}, // the tests' shared helpers
@@ -42,7 +43,7 @@ var allowed = map[string][]string{
 // pure packages, in addition, nothing that reaches the network or files.
 var (
 	stdlibOnly = []string{"policyeval", "sigv4", "awsname"}
-	pure       = []string{"policyeval", "emulator/scenario", "emulator/netmodel", "registry/lifecycle", "registry/identity"}
+	pure       = []string{"policyeval", "emulator/scenario", "emulator/netmodel", "emulator/faults", "registry/lifecycle", "registry/identity"}
 	impure     = []string{"net", "net/http", "os", "os/exec", "io/fs", "syscall"}
 )
 
