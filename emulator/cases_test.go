@@ -143,6 +143,12 @@ var cases = []liveCase{
 		service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "because no resource-based policy allows the ecr:BatchGetImage action"},
 	{name: "missing repository", do: "pull", ref: "111122223333.dkr.ecr.us-east-1.amazonaws.com/missing:1",
 		service: "ecr.dkr", step: "manifest", outcome: "error", status: 404, err: "name unknown: The repository with name 'missing' does not exist in the registry with id '111122223333'"},
+	{name: "throttled auth", patch: `[{"op":"add","path":"/faults","value":[{"match":{"action":"ecr:GetAuthorizationToken"},"effect":"throttle"}]}]`,
+		do: "auth", service: "ecr.api", step: "auth", outcome: "fault", status: 400, err: "ThrottlingException: Rate exceeded"},
+	{name: "reset layer download", patch: `[{"op":"add","path":"/faults","value":[{"match":{"service":"s3"},"effect":"reset"}]}]`,
+		do: "pull", service: "s3", step: "layer", outcome: "fault", status: 200, err: "read: connection reset by peer"},
+	{name: "500 on the manifest", patch: `[{"op":"add","path":"/faults","value":[{"match":{"service":"ecr.dkr","action":"ecr:BatchGetImage"},"effect":"http-500"}]}]`,
+		do: "pull", service: "ecr.dkr", step: "manifest", outcome: "fault", status: 500, err: "UNKNOWN"},
 	{name: "immutable tag overwritten", do: "push-locked",
 		service: "ecr.dkr", step: "manifest", outcome: "error", status: 400, err: "tag invalid: The image tag '1' already exists in the 'locked' repository and cannot be overwritten because the repository is immutable."},
 }

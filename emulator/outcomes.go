@@ -3,7 +3,6 @@ package emulator
 import (
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/netmodel"
@@ -18,13 +17,7 @@ import (
 func (s *Server) unserved(w http.ResponseWriter, r *http.Request, wd *world, rec journal.Record) {
 	s.journal.Append(rec)
 	if rec.Outcome == journal.OutcomeHeld {
-		t := time.NewTimer(wd.hold)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-		case <-s.stopping:
-		}
+		s.hold(r, wd)
 	}
 	dropConnection(w)
 }

@@ -243,10 +243,18 @@ func (s *Server) handler() http.Handler {
 			s.unserved(w, r, wd, rec.unserved(r, info, d))
 			return
 		}
+		w, fault, ok := s.injectFault(w, r, wd, info, rec, d)
+		if !ok {
+			return
+		}
 		r = r.WithContext(reqinfo.With(r.Context(), info))
 		cw := &captureWriter{ResponseWriter: w}
 		serve.ServeHTTP(cw, r)
-		s.journal.Append(rec.record(r, info, cw))
+		out := rec.record(r, info, cw)
+		if fault != nil {
+			out.Outcome, out.Error = fault.Outcome, fault.Error
+		}
+		s.journal.Append(out)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/emulator/faults"
 	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/netmodel"
 	"github.com/ecrlink/ecrlink/emulator/scenario"
@@ -22,6 +23,8 @@ type world struct {
 	model *netmodel.Model
 	home  awsname.Registry // the registry direct mode names
 	hold  time.Duration
+	// faults are the scenario's injections; nil never fires.
+	faults *faults.Set
 	// policy is AWS's default full-access endpoint policy, for the
 	// default world's endpoints.
 	policy *policyeval.Policy
@@ -57,7 +60,7 @@ func scenarioWorld(sc *scenario.Scenario) (*world, error) {
 		return nil, err
 	}
 	return &world{sc: sc, model: m, home: awsname.Registry{Account: sc.Account, Region: sc.Region},
-		hold: time.Duration(sc.Hold)}, nil
+		hold: time.Duration(sc.Hold), faults: faults.New(sc.Faults, nil)}, nil
 }
 
 // decide is the world's decision for a request with facts info.

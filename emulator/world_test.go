@@ -338,3 +338,42 @@ func TestScenarioSwapUnderLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioFaultEffects: each network effect of a fault on the API, as
+// the client meets it and the journal words it; after lets the first
+// requests through.
+func TestScenarioFaultEffects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		effect, extra string
+		clientErr     string // in the SDK's error
+		journalErr    string
+	}{
+		{"timeout", "", "EOF", "dial tcp api.ecr.us-east-1.amazonaws.com:443: i/o timeout"},
+		{"nxdomain", "", "request send failed", "dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no such host"},
+		{"refuse", "", "connection reset by peer", "dial tcp api.ecr.us-east-1.amazonaws.com:443: connect: connection refused"},
+		{"http-500", "", "ServerException", "ServerException"},
+		{"slow", ", bytesPerSecond: 100000", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.effect, func(t *testing.T) {
+			t.Parallel()
+			doc := privateVPC + "faults: [{ match: { service: ecr.api, action: ecr:DescribeRepositories }, effect: " + tc.effect + ", after: 1" + tc.extra + " }]\n"
+			inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, doc)})
+			for i := range 2 {
+				_, err := inst.ECR().DescribeRepositories(t.Context(), &ecr.DescribeRepositoriesInput{})
+				r := lastRecord(t, inst, "ecr.api", "api")
+				switch {
+				case i == 0 && (err != nil || r.Outcome != journal.OutcomeAllowed):
+					t.Fatalf("the first request, let through by after: %v %+v", err, r)
+				case i == 1 && tc.clientErr == "" && (err != nil || r.Outcome != journal.OutcomeFault):
+					t.Fatalf("%s: %v %+v", tc.effect, err, r)
+				case i == 1 && tc.clientErr != "" && (err == nil || !strings.Contains(err.Error(), tc.clientErr)):
+					t.Fatalf("%s: client saw %v, want %q", tc.effect, err, tc.clientErr)
+				case i == 1 && (r.Outcome != journal.OutcomeFault || !strings.HasPrefix(r.Error, tc.journalErr)):
+					t.Fatalf("%s: record %+v, want error %q", tc.effect, r, tc.journalErr)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,170 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ecrlink/ecrlink/emulator/faults"
+	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/reqinfo"
+)
+
+// faultRequest is what the scenario's faults match a request by: its
+// service, action, repository (a registry request's; the API's is in its
+// body, which faults do not read) and the AWS name it is decided for.
+func (w *world) faultRequest(info *reqinfo.Info) faults.Request {
+	return faults.Request{Service: info.Class.Service, Action: info.Class.Action,
+		Repository: info.Class.Route.Name, Host: w.hostOf(info).String()}
+}
+
+// injectFault fires the world's first fault that owns the request, if
+// it fires: ok false means the fault answered (or dropped) the request;
+// otherwise w is what the service writes to, and fault, if set, the record
+// the journal keeps of the fault.
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, wd *world, info *reqinfo.Info, rec *recording,
+	d decision) (_ http.ResponseWriter, fault *journal.Record, ok bool) {
+	if wd.faults == nil {
+		return w, nil, true
+	}
+	fr := wd.faultRequest(info)
+	f, fired := wd.faults.Decide(fr)
+	if !fired {
+		return w, nil, true
+	}
+	out := rec.unserved(r, info, d)
+	next, ok := s.fire(w, r, wd, f, fr, &out)
+	return next, &out, ok
+}
+
+// fire answers a request a fault fired on, and says how it was answered:
+// for the effects that replace the answer it writes them (ok false, the
+// request is done); for slow and reset it returns the writer that paces or
+// breaks the real answer.
+func (s *Server) fire(w http.ResponseWriter, r *http.Request, wd *world, f faults.Fault, fr faults.Request, rec *journal.Record) (http.ResponseWriter, bool) {
+	rec.Outcome, rec.Error = journal.OutcomeFault, faults.ClientText(f.Effect, fr)
+	switch f.Effect {
+	case "throttle", "http-500":
+		resp := faults.Throttle(rec.Service)
+		if f.Effect == "http-500" {
+			resp = faults.InternalError(rec.Service)
+		}
+		resp = resp.WithRequestID(requestID(8), requestID(24))
+		for k, v := range resp.Headers {
+			w.Header().Set(k, v)
+		}
+		w.Header().Set("Content-Type", resp.ContentType)
+		w.WriteHeader(resp.Status)
+		_, _ = w.Write(resp.Body)
+		rec.Status = resp.Status
+		s.journal.Append(*rec)
+		return nil, false
+	case "timeout":
+		s.journal.Append(*rec)
+		s.hold(r, wd)
+		dropConnection(w)
+		return nil, false
+	case "nxdomain":
+		s.journal.Append(*rec)
+		dropConnection(w)
+		return nil, false
+	case "refuse":
+		s.journal.Append(*rec)
+		resetConnection(w)
+		return nil, false
+	case "slow":
+		return &pacedWriter{ResponseWriter: w, pace: faults.Pace{BytesPerSecond: f.BytesPerSecond}, start: time.Now(), done: s.stopping}, true
+	}
+	return &resetWriter{ResponseWriter: w, after: resetAfter}, true // reset
+}
+
+// hold waits out the world's hold, or until the client or the server
+// goes.
+func (s *Server) hold(r *http.Request, wd *world) {
+	t := time.NewTimer(wd.hold)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	case <-s.stopping:
+	}
+}
+
+func requestID(n int) string {
+	b := make([]byte, n/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// pacedWriter writes a body at a fault's bytes per second.
+type pacedWriter struct {
+	http.ResponseWriter
+	pace    faults.Pace
+	start   time.Time
+	written int64
+	done    <-chan struct{}
+}
+
+func (p *pacedWriter) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		piece := b[:min(len(b), p.pace.Chunk())]
+		if d := p.pace.Delay(p.written, time.Since(p.start)); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-p.done:
+				return n, net.ErrClosed
+			}
+		}
+		m, err := p.ResponseWriter.Write(piece)
+		n, p.written, b = n+m, p.written+int64(m), b[m:]
+		if err != nil {
+			return n, err
+		}
+		_ = http.NewResponseController(p.ResponseWriter).Flush()
+	}
+	return n, nil
+}
+
+func (p *pacedWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }
+
+// resetAfter is how much of a body a reset lets through: enough that the
+// client has begun reading.
+const resetAfter = 16 << 10
+
+// resetWriter lets the first bytes of a body through, then resets the
+// connection, as a connection reset mid-download shows itself.
+type resetWriter struct {
+	http.ResponseWriter
+	after   int
+	written int
+	broken  bool
+}
+
+func (rw *resetWriter) Write(b []byte) (int, error) {
+	if rw.broken {
+		return 0, net.ErrClosed
+	}
+	if rw.written == 0 {
+		// A small body is cut in half, so that it too breaks mid-way.
+		if n, err := strconv.ParseInt(rw.Header().Get("Content-Length"), 10, 64); err == nil && n/2 < int64(rw.after) {
+			rw.after = int(n / 2)
+		}
+	}
+	if rw.written+len(b) <= rw.after {
+		n, err := rw.ResponseWriter.Write(b)
+		rw.written += n
+		return n, err
+	}
+	n, _ := rw.ResponseWriter.Write(b[:rw.after-rw.written])
+	rw.written += n
+	_ = http.NewResponseController(rw.ResponseWriter).Flush()
+	rw.broken = true
+	resetConnection(rw.ResponseWriter)
+	return n, net.ErrClosed
+}
+
+func (rw *resetWriter) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
