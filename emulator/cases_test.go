@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,7 +39,8 @@ const healthyVPC = `{
  "client": {"kind": "ecs-ec2", "subnet": "subnet-a", "ip": "10.0.1.25", "securityGroups": ["sg-task"]},
  "repositories": [{"name": "app"}, {"name": "locked", "imageTagMutability": "IMMUTABLE"}],
  "registries": [{"account": "111122223333", "region": "us-west-2", "repositories": [{"name": "app"}]},
-                {"account": "444455556666", "region": "us-east-1", "repositories": [{"name": "shared"}]}]
+                {"account": "444455556666", "region": "us-east-1", "repositories": [{"name": "shared", "policy": {"Version": "2012-10-17",
+                  "Statement": [{"Sid": "AppAccount", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "ecr:*"}]}}]}]
 }`
 
 // liveCase is one catalogue case run live: break the healthy VPC with
@@ -57,6 +59,8 @@ type liveCase struct {
 	// healthy VPC itself; fixedRef, if set, is the image the mended
 	// client names instead (a name the VPC can reach).
 	fix, fixedRef string
+	// sid is the Sid of the statement the journal must name as deciding.
+	sid string
 }
 
 var cases = []liveCase{
@@ -97,7 +101,7 @@ var cases = []liveCase{
 	{name: "endpoint policy denies pulls", patch: `[{"op":"add","path":"/endpoints/1/policy","value":{"Statement":[
 		{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
 		{"Sid":"DenyPull","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*"}]}}]`, do: "pull",
-		service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "with an explicit deny in a VPC endpoint policy"},
+		service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "with an explicit deny in a VPC endpoint policy", sid: "DenyPull"},
 	{name: "endpoint policy allows another role only", patch: `[{"op":"add","path":"/endpoints/1/policy","value":{"Statement":[
 		{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/other"},"Action":"*","Resource":"*"}]}}]`, do: "pull",
 		service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "because no VPC endpoint policy allows the ecr:BatchGetImage action"},
@@ -119,7 +123,7 @@ var cases = []liveCase{
 		service: "ecr.dkr", step: "auth", outcome: "held", err: "i/o timeout", fixedRef: "111122223333.dkr.ecr.us-east-1.amazonaws.com/app:1"},
 	{name: "repository policy on aws:SourceIp through an endpoint", patch: `[{"op":"add","path":"/repositories/0/policy","value":{"Statement":[
 		{"Sid":"OfficeOnly","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}}]`,
-		do: "pull", service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "with an explicit deny in a resource-based policy"},
+		do: "pull", service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "with an explicit deny in a resource-based policy", sid: "OfficeOnly"},
 	{name: "IPv4-only aws:SourceIp and an IPv6 client over an internet gateway", patch: `[{"op":"remove","path":"/endpoints/1"},
 		{"op":"add","path":"/vpc/internet","value":"igw"},{"op":"add","path":"/client/ipv6","value":"2600:1f18:1234:5601::25"},
 		{"op":"add","path":"/repositories/0/policy","value":{"Statement":[
@@ -139,7 +143,9 @@ var cases = []liveCase{
 		 {"Effect":"Allow","Action":"ecr:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0api"}}}]}]}]}]`,
 		do: "auth", service: "ecr.api", step: "auth", outcome: "denied", status: 400,
 		err: "AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/ecsTaskExecutionRole/task is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action"},
+	{name: "cross-account with a repository policy", do: "pull", ref: "444455556666.dkr.ecr.us-east-1.amazonaws.com/shared:1"},
 	{name: "cross-account without a repository policy", do: "pull", ref: "444455556666.dkr.ecr.us-east-1.amazonaws.com/shared:1",
+		patch: `[{"op":"remove","path":"/registries/1/repositories/0/policy"}]`,
 		service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "because no resource-based policy allows the ecr:BatchGetImage action"},
 	{name: "missing repository", do: "pull", ref: "111122223333.dkr.ecr.us-east-1.amazonaws.com/missing:1",
 		service: "ecr.dkr", step: "manifest", outcome: "error", status: 404, err: "name unknown: The repository with name 'missing' does not exist in the registry with id '111122223333'"},
@@ -190,6 +196,11 @@ func TestCatalogueLive(t *testing.T) {
 			if failed.Route.Reason == "" {
 				t.Errorf("the route has no reason: %+v", failed.Route)
 			}
+			if tc.sid != "" && !slices.ContainsFunc(failed.Policies, func(p journal.Policy) bool {
+				return p.Sid == tc.sid && p.Decision == "ExplicitlyDenied"
+			}) {
+				t.Errorf("the record's policies %+v do not name %s as deciding", failed.Policies, tc.sid)
+			}
 			if strings.HasPrefix(tc.ref, "444455556666") || strings.Contains(tc.ref, "/missing:") || tc.do == "push-locked" {
 				return // not a network case: nothing in the VPC mends it
 			}
@@ -224,6 +235,9 @@ func seed(t *testing.T, inst *ecrlinktest.Instance) {
 		}
 	}
 	if err := remote.Write(caseRef(t, inst, "111122223333.dkr.ecr.us-west-2.amazonaws.com/app:1"), img, remoteFor(t, inst, "us-west-2")...); err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(caseRef(t, inst, "444455556666.dkr.ecr.us-east-1.amazonaws.com/shared:1"), img, remoteFor(t, inst, "us-east-1")...); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -38,24 +38,26 @@ func (s *Service) authorize(ctx context.Context, principal, action, resource str
 			" on resource: " + resource + " because no network path was decided for the request"}
 	}
 	set := policyeval.Set{Endpoint: info.Caller.EndpointPolicies}
-	req.Context = info.Caller.Context
+	var tags, resourceTags []resourceTag
 	if facts := s.principal(principal); facts != nil {
 		set.Identity = facts.Policies
-		if len(facts.Tags) > 0 {
-			req.Context = req.Context.Clone()
-			for k, v := range facts.Tags {
-				req.Context.Set("aws:PrincipalTag/"+k, v)
-			}
+		for k, v := range facts.Tags {
+			tags = append(tags, resourceTag{"aws:PrincipalTag/" + k, v})
 		}
 	}
 	if repo, ok := awsname.ParseRepositoryARN(resource); ok {
 		req.ResourceAccount = repo.Account
 		if g, ok := s.lookup(repo.Registry()); ok {
-			if err := g.resourcePolicies(ctx, repo.Name, &set); err != nil {
+			var err error
+			if resourceTags, err = g.resourcePolicies(ctx, repo.Name, &set); err != nil {
 				return err
 			}
 		}
 	}
+	for _, t := range resourceTags {
+		tags = append(tags, resourceTag{"aws:ResourceTag/" + t.Key, t.Value}, resourceTag{"ecr:ResourceTag/" + t.Key, t.Value})
+	}
+	req.Context = withKeys(info.Caller.Context, tags)
 	d := policyeval.Evaluate(&req, &set)
 	a := reqinfo.Authorization{Principal: principal, Action: action, Resource: resource, Decision: d,
 		Policies: reqinfo.RefsOf(&set, reqinfo.PolicyNames{Identity: principal, Resource: resource,
@@ -70,29 +72,44 @@ func (s *Service) authorize(ctx context.Context, principal, action, resource str
 	return &DeniedError{Message: a.Message, Decision: d}
 }
 
-// resourcePolicies adds the repository's and the registry's policies.
-func (s *registry) resourcePolicies(ctx context.Context, name string, set *policyeval.Set) error {
-	if m, err := s.getRepo(ctx, name); err == nil && m.Policy != "" {
-		p, err := s.compiled(m.Policy, policyeval.KindRepository)
-		if err != nil {
-			return err
+// withKeys is the network's context with the principal's and the
+// resource's tags added, cloned only when there are any.
+func withKeys(c policyeval.Context, keys []resourceTag) policyeval.Context {
+	if len(keys) == 0 {
+		return c
+	}
+	c = c.Clone()
+	for _, k := range keys {
+		c.Set(k.Key, k.Value)
+	}
+	return c
+}
+
+// resourcePolicies adds the repository's and the registry's policies, and
+// returns the repository's tags (ecr:ResourceTag/*).
+func (s *registry) resourcePolicies(ctx context.Context, name string, set *policyeval.Set) ([]resourceTag, error) {
+	m, err := s.getRepo(ctx, name)
+	switch {
+	case err != nil && !errors.Is(err, errNoRepository):
+		return nil, err
+	case err == nil && m.Policy != "":
+		if set.Resource, err = s.compiled(m.Policy, policyeval.KindRepository); err != nil {
+			return nil, err
 		}
-		set.Resource = p
-	} else if err != nil && !errors.Is(err, errNoRepository) {
-		return err
 	}
 	rm, err := s.getRegistryMeta(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if rm.Policy != "" {
-		p, err := s.compiled(rm.Policy, policyeval.KindRegistry)
-		if err != nil {
-			return err
+		if set.Registry, err = s.compiled(rm.Policy, policyeval.KindRegistry); err != nil {
+			return nil, err
 		}
-		set.Registry = p
 	}
-	return nil
+	if m == nil {
+		return nil, nil
+	}
+	return m.Tags, nil
 }
 
 // policyCache keeps compiled policies by text: a stored policy is parsed

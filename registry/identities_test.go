@@ -2,11 +2,13 @@ package registry_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/smithy-go"
 	"github.com/ecrlink/ecrlink/registry"
 )
@@ -54,5 +56,33 @@ func TestIdentitiesAreLookedUpPerRequest(t *testing.T) {
 	}
 	if err := create("blue/again"); err != nil {
 		t.Fatalf("a refused SetIdentities changed the identities: %v", err)
+	}
+}
+
+// TestResourceTagsReachPolicies: a repository's tags are
+// ecr:ResourceTag/* (and aws:ResourceTag/*) to the policies that decide a
+// request on it.
+func TestResourceTagsReachPolicies(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},
+	{"Effect":"Deny","Action":"ecr:DescribeImages","Resource":"*","Condition":{"StringNotEquals":{"ecr:ResourceTag/team":"a"}}}]}`
+	inst := start(t, registry.Config{Identities: []registry.Identity{{AccessKeyID: "AKIAECRLINKTEST", SecretAccessKey: "secret",
+		Principal: "arn:aws:iam::000000000000:user/ci", Policies: []string{policy}}}})
+	c := inst.ECR()
+	for name, team := range map[string]string{"ours": "a", "theirs": "b"} {
+		_, err := c.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String(name),
+			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String(team)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("ours")}); err != nil {
+		t.Errorf("DescribeImages on team a's repository: %v", err)
+	}
+	_, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("theirs")})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "with an explicit deny in an identity-based policy") {
+		t.Errorf("DescribeImages on team b's repository: %v", err)
 	}
 }
