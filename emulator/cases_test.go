@@ -145,7 +145,7 @@ var cases = []liveCase{
 		err: "AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/ecsTaskExecutionRole/task is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action"},
 	{name: "cross-account with a repository policy", do: "pull", ref: "444455556666.dkr.ecr.us-east-1.amazonaws.com/shared:1"},
 	{name: "cross-account without a repository policy", do: "pull", ref: "444455556666.dkr.ecr.us-east-1.amazonaws.com/shared:1",
-		patch: `[{"op":"remove","path":"/registries/1/repositories/0/policy"}]`,
+		patch:   `[{"op":"remove","path":"/registries/1/repositories/0/policy"}]`,
 		service: "ecr.dkr", step: "manifest", outcome: "denied", status: 403, err: "because no resource-based policy allows the ecr:BatchGetImage action"},
 	{name: "missing repository", do: "pull", ref: "111122223333.dkr.ecr.us-east-1.amazonaws.com/missing:1",
 		service: "ecr.dkr", step: "manifest", outcome: "error", status: 404, err: "name unknown: The repository with name 'missing' does not exist in the registry with id '111122223333'"},
