@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -375,5 +376,52 @@ func TestScenarioFaultEffects(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBadScenariosChangeNothing: each kind of bad document, by PUT and by
+// PATCH, is refused with findings naming path and line, and the scenario
+// in force stays as it was.
+func TestBadScenariosChangeNothing(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, privateVPC)})
+	_, before := control(t, inst, http.MethodGet, "/_ecrlink/scenario", "", "")
+	tests := []struct {
+		name, put, merge string
+		path             string
+	}{
+		{"unknown field", strings.Replace(privateVPC, "hold: 300ms", "hold: 300ms\nholdd: 1s", 1), `{"vpc":{"dsn":"amazon"}}`, "vpc.dsn"},
+		{"bad CIDR", strings.Replace(privateVPC, "cidr: 10.0.1.0/24", "cidr: 10.0.1.0/33", 1), `{"vpc":{"cidr":"10.0.0.0/99"}}`, "vpc.cidr"},
+		{"unknown security group", strings.Replace(privateVPC, "securityGroups: [sg-endpoints] }\n  - { id: vpce-0dkr", "securityGroups: [sg-nope] }\n  - { id: vpce-0dkr", 1),
+			`{"client":{"securityGroups":["sg-nope"]}}`, "client.securityGroups[0]"},
+		{"unknown route table", strings.Replace(privateVPC, "routeTables: [rtb-a]", "routeTables: [rtb-nope]", 1),
+			`{"endpoints":[{"id":"vpce-0s3","service":"s3","type":"gateway","routeTables":["rtb-nope"]}]}`, "endpoints[0].routeTables[0]"},
+		{"invalid policy", strings.Replace(privateVPC, "repositories: [{ name: app }]", `repositories: [{ name: app, policy: {"Statement": [{"Effect": "Allow"}]} }]`, 1),
+			`{"registryPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Perhaps","Principal":"*","Action":"ecr:*","Resource":"*"}]}}`, "registryPolicy.Statement[0].Effect"},
+		{"bad duration", strings.Replace(privateVPC, "hold: 300ms", "hold: soon", 1), `{"tokens":{"lifetime":"13h"}}`, "tokens.lifetime"},
+		{"malformed YAML", privateVPC + "  : [\n", `{"hold":`, ""},
+	}
+	for _, tc := range tests {
+		for _, way := range []struct{ method, contentType, body string }{
+			{http.MethodPut, "application/yaml", tc.put},
+			{http.MethodPatch, "application/merge-patch+json", tc.merge},
+		} {
+			code, body := control(t, inst, way.method, "/_ecrlink/scenario", way.contentType, way.body)
+			var out struct{ Errors []scenario.Error }
+			if err := json.Unmarshal([]byte(body), &out); code != 400 || err != nil || len(out.Errors) == 0 {
+				t.Errorf("%s by %s: %d %s", tc.name, way.method, code, body)
+				continue
+			}
+			e := out.Errors[0]
+			if way.method == http.MethodPatch && tc.path != "" && !slices.ContainsFunc(out.Errors, func(e scenario.Error) bool { return e.Path == tc.path && e.Line > 0 }) {
+				t.Errorf("%s by PATCH: %s, want a finding at %s with its line", tc.name, body, tc.path)
+			}
+			if way.method == http.MethodPut && e.Line == 0 {
+				t.Errorf("%s by PUT: %s, want findings with lines", tc.name, body)
+			}
+		}
+	}
+	if _, after := control(t, inst, http.MethodGet, "/_ecrlink/scenario", "", ""); after != before {
+		t.Fatalf("the scenario changed")
 	}
 }
