@@ -25,7 +25,7 @@ func (s *Server) apply(ctx context.Context, sc *scenario.Scenario) error {
 			return err
 		}
 		s.svc.SetTokenLifetime(0)
-		s.world.Store(defaultWorld(s.svc.Home()))
+		s.world.Store(plainWorld(s.svc.Home()))
 		return nil
 	}
 	w, err := scenarioWorld(sc)

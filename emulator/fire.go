@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecrlink/ecrlink/emulator/faults"
 	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/emulator/netmodel"
 	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
@@ -18,7 +19,7 @@ import (
 // body, which faults do not read) and the AWS name it is decided for.
 func (w *world) faultRequest(info *reqinfo.Info) faults.Request {
 	return faults.Request{Service: info.Class.Service, Action: info.Class.Action,
-		Repository: info.Class.Route.Name, Host: w.hostOf(info).String()}
+		Repository: info.Class.Route.Name, Host: w.host(info).String()}
 }
 
 // injectFault fires the world's first fault that owns the request, if
@@ -26,7 +27,7 @@ func (w *world) faultRequest(info *reqinfo.Info) faults.Request {
 // otherwise w is what the service writes to, and fault, if set, the record
 // the journal keeps of the fault.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, wd *world, info *reqinfo.Info, rec *recording,
-	d decision) (_ http.ResponseWriter, fault *journal.Record, ok bool) {
+	d netmodel.Decision) (_ http.ResponseWriter, fault *journal.Record, ok bool) {
 	if wd.faults == nil {
 		return w, nil, true
 	}

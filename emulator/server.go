@@ -237,9 +237,9 @@ func (s *Server) handler() http.Handler {
 			return
 		}
 		wd := s.world.Load()
-		d := wd.decide(info, r)
-		info.Caller, info.Home, info.Observer, rec.route = d.caller, wd.home, rec, d.route
-		if d.caller == nil {
+		d := wd.model.Decide(wd.hop(info, r))
+		info.Caller, info.Home, info.Observer, rec.route = d.Caller, wd.model.Home(), rec, route(d)
+		if d.Caller == nil {
 			s.unserved(w, r, wd, rec.unserved(r, info, d))
 			return
 		}

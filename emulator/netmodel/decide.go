@@ -15,6 +15,9 @@ type Hop struct {
 	Host   awsname.Host
 	Step   reqinfo.Step
 	Action string // the ECR action, where known; GetAuthorizationToken differs on Fargate
+	// Source is the connection's address, which the plain world takes
+	// for the client's; a scenario names its client.
+	Source netip.Addr
 }
 
 // Resolved is how a name resolves from the VPC.
@@ -76,6 +79,9 @@ type Decision struct {
 // Decide decides hop. A name that is not AWS's, or of a service the VPC
 // has no notion of, is NoSuchHost.
 func (m *Model) Decide(hop Hop) Decision {
+	if m.plain != nil {
+		return m.decidePlain(hop)
+	}
 	h := hop.Host
 	if !h.IsAWS() || !h.InPartition() {
 		return m.unresolved(h, "not a name of an AWS service in this partition")

@@ -21,6 +21,10 @@ import (
 // Model is a scenario compiled for decisions. It is immutable: a new
 // scenario is a new Model, so a request keeps the one it started with.
 type Model struct {
+	// plain, if set, makes this the plain world (Plain) and is its
+	// endpoints' policy; s is nil then.
+	plain     *policyeval.Policy
+	home      awsname.Registry
 	s         *scenario.Scenario
 	subnet    *scenario.Subnet
 	groups    map[string]*scenario.SG
@@ -42,7 +46,8 @@ var defaultNATIP = netip.MustParseAddr("198.51.100.7")
 
 // New compiles a parsed (so validated) scenario.
 func New(s *scenario.Scenario) (*Model, error) {
-	m := &Model{s: s, groups: map[string]*scenario.SG{}, natIP: s.VPC.NATIP.Addr}
+	m := &Model{s: s, groups: map[string]*scenario.SG{}, natIP: s.VPC.NATIP.Addr,
+		home: awsname.Registry{Account: s.Account, Region: s.Region}}
 	if !m.natIP.IsValid() {
 		m.natIP = defaultNATIP
 	}
@@ -86,7 +91,7 @@ func (m *Model) compileEndpoint(se *scenario.Endpoint) (*endpoint, error) {
 	return e, nil
 }
 
-// Scenario is the scenario m was compiled from.
+// Scenario is the scenario m was compiled from; nil for the plain world.
 func (m *Model) Scenario() *scenario.Scenario { return m.s }
 
 // hostIn is a stable address for name inside p, past the four addresses
