@@ -31,8 +31,10 @@ const (
 const DefaultMaxBytes = 64 << 20
 
 // maxBody bounds a request body: PutLogEvents's batch of at most 1,048,576
-// bytes of messages and 10,000 events, with room for its JSON (about 50
-// bytes an event, and escapes). Every other input is far smaller.
+// bytes of messages and 10,000 events, with room for its JSON (about 45
+// bytes an event) and some escaping. A batch whose messages are mostly
+// control characters (six bytes each as JSON) can exceed it, and is
+// refused as too large. Every other input is far smaller.
 const maxBody = 2 << 20
 
 // Server serves the CloudWatch Logs API of one account, every region's
@@ -96,15 +98,17 @@ func (s *Server) state() *store {
 // ServeHTTP serves one API call.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out, err := s.serve(w, r)
-	if err == nil {
-		var body []byte
-		if body, err = json.Marshal(out); err == nil {
-			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-			_, _ = w.Write(body)
-			return
-		}
+	if err != nil {
+		writeError(w, s.log(), err)
+		return
 	}
-	writeError(w, s.log(), err)
+	body, err := json.Marshal(out)
+	if err != nil {
+		writeError(w, s.log(), err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_, _ = w.Write(body)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -115,9 +119,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (any, error) {
 	if r.Method != http.MethodPost {
 		return nil, &APIError{Type: "UnknownOperationException", Status: http.StatusNotFound}
 	}
-	name, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
+	name, ours := strings.CutPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
 	newInput, known := operations[name]
-	if !known || !strings.HasPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix) {
+	if !ours || !known {
 		return nil, &APIError{Type: "UnknownOperationException"}
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-amz-json-1.1" {
