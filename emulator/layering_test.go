@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"registry/tokens":      {"registry/metastore"},
 	"registry":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry/memdriver", "registry/lifecycle", "registry/longnames", "registry/metastore", "registry/tokens", "registry/keylock", "registry/identity", "registry/distlog"},
 	"s3shim":               {"policyeval", "sigv4", "awsname", "reqinfo"},
+	"cwlogs":               {"policyeval", "awsname", "reqinfo"},
 	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
 	"emulator/journal":     {},
