@@ -184,7 +184,11 @@ func (s *Server) scope(info *reqinfo.Info) scope {
 	case region == "":
 		region = DefaultRegion
 	}
-	return scope{partition: awsname.PartitionOf(region).ID, region: region, account: s.account(), now: s.now()}
+	account := s.account()
+	if info.Home.Account != "" { // the scenario's account: its groups are the client's
+		account = info.Home.Account
+	}
+	return scope{partition: awsname.PartitionOf(region).ID, region: region, account: account, now: s.now()}
 }
 
 // groupARN is the ARN a log group is authorized as, with AWS's trailing

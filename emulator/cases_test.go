@@ -2,14 +2,18 @@ package emulator_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/random"
@@ -35,7 +39,8 @@ const healthyVPC = `{
  "endpoints": [
    {"id": "vpce-0api", "service": "ecr.api", "securityGroups": ["sg-endpoints"]},
    {"id": "vpce-0dkr", "service": "ecr.dkr", "securityGroups": ["sg-endpoints"]},
-   {"id": "vpce-0s3", "service": "s3", "type": "gateway", "routeTables": ["rtb-a"]}],
+   {"id": "vpce-0s3", "service": "s3", "type": "gateway", "routeTables": ["rtb-a"]},
+   {"id": "vpce-0logs", "service": "logs", "securityGroups": ["sg-endpoints"]}],
  "client": {"kind": "ecs-ec2", "subnet": "subnet-a", "ip": "10.0.1.25", "securityGroups": ["sg-task"]},
  "repositories": [{"name": "app"}, {"name": "locked", "imageTagMutability": "IMMUTABLE"}],
  "registries": [{"account": "111122223333", "region": "us-west-2", "repositories": [{"name": "app"}]},
@@ -66,6 +71,9 @@ type liveCase struct {
 var cases = []liveCase{
 	{name: "healthy", do: "pull"},
 	{name: "healthy push", do: "push"},
+	{name: "healthy awslogs", do: "logs"},
+	{name: "awslogs without a logs endpoint", patch: `[{"op":"remove","path":"/endpoints/3"}]`, do: "logs",
+		service: "logs", step: "logs", outcome: "held", err: "i/o timeout"},
 	{name: "ecr.api missing on ECS on EC2", patch: `[{"op":"remove","path":"/endpoints/0"}]`, do: "auth",
 		service: "ecr.api", step: "auth", outcome: "held", err: ":443: i/o timeout"},
 	{name: "ecr.api missing on Fargate 1.4.0", patch: `[{"op":"remove","path":"/endpoints/0"},
@@ -295,6 +303,8 @@ func (tc liveCase) run(t *testing.T, inst *ecrlinktest.Instance, ref string) err
 	case "push":
 		other, _ := random.Image(256, 1)
 		return remote.Write(inst.Ref("app:2"), other, inst.Remote()...)
+	case "logs":
+		return putLogs(inst)
 	case "push-locked":
 		other, _ := random.Image(256, 1)
 		return remote.Write(inst.Ref("locked:1"), other, inst.Remote()...)
@@ -309,6 +319,30 @@ func (tc liveCase) run(t *testing.T, inst *ecrlinktest.Instance, ref string) err
 	}
 	auth := tokenAuth(t, aws.ToString(tok.AuthorizationData[0].AuthorizationToken))
 	return pull(caseRef(t, inst, ref), []remote.Option{remote.WithAuth(auth), remote.WithTransport(inst.HTTPClient().Transport)})
+}
+
+// putLogs does what the awslogs driver does at a task's start: create the
+// stream (and its group) and send an event.
+func putLogs(inst *ecrlinktest.Instance) error {
+	c := cloudwatchlogs.New(cloudwatchlogs.Options{Region: inst.Region(), BaseEndpoint: aws.String(inst.URL()), HTTPClient: inst.HTTPClient(),
+		RetryMaxAttempts: 1, Credentials: credentials.NewStaticCredentialsProvider("AKIAECRLINKTEST", "secret", "")})
+	ctx := context.Background()
+	group, stream := aws.String("/ecs/app"), aws.String("ecs/app/task-1")
+	if _, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: group}); err != nil {
+		var exists *cwtypes.ResourceAlreadyExistsException
+		if !errors.As(err, &exists) {
+			return err
+		}
+	}
+	if _, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: group, LogStreamName: stream}); err != nil {
+		var exists *cwtypes.ResourceAlreadyExistsException
+		if !errors.As(err, &exists) {
+			return err
+		}
+	}
+	_, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: group, LogStreamName: stream,
+		LogEvents: []cwtypes.InputLogEvent{{Message: aws.String("started"), Timestamp: aws.Int64(time.Now().UnixMilli())}}})
+	return err
 }
 
 // pull reads an image whole, layers included.

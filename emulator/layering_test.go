@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
 	"emulator/journal":     {},
 	"emulator/faults":      {"emulator/scenario"},
-	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},
+	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},
 	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":          {"emulator"},
 	"internal/ecrtest":     {}, // the tests' shared helpers

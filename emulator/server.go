@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/cwlogs"
 	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/scenario"
 
@@ -120,6 +121,7 @@ type Server struct {
 	stopping chan struct{}
 	svc      *registry.Service
 	s3       *s3shim.Server
+	logs     *cwlogs.Server
 	journal  *journal.Journal
 	ln       net.Listener
 	http     *http.Server
@@ -154,7 +156,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	jl := journal.New(journal.Options{Capacity: cfg.JournalCapacity, File: cfg.JournalFile, Logger: cfg.Logger})
 	s := &Server{cfg: cfg, svc: svc, journal: jl, ln: ln, done: make(chan error, 1), stopping: make(chan struct{}),
-		s3: &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Buckets: svc.ServesRegion, Logger: cfg.Logger}}
+		s3:   &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Buckets: svc.ServesRegion, Logger: cfg.Logger},
+		logs: &cwlogs.Server{Account: svc.Account(), Region: svc.Region(), Now: cfg.Now, Logger: cfg.Logger}}
 	if err := s.apply(ctx, cfg.Scenario); err != nil {
 		ln.Close()
 		svc.Close()
@@ -232,6 +235,8 @@ func (s *Server) handler() http.Handler {
 			serve = api
 		case reqinfo.ServiceS3:
 			serve = s.s3
+		case reqinfo.ServiceLogs:
+			serve = s.logs
 		default:
 			notFound(w, r)
 			return

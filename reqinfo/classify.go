@@ -74,12 +74,14 @@ func Classify(h awsname.Host, r *http.Request) Class {
 	case awsname.StarportHost:
 		return Class{Service: ServiceS3, Step: StepLayer, Action: "s3:GetObject", BucketRegion: h.Region}
 	case awsname.LogsHost:
-		return Class{Service: ServiceLogs, Step: StepLogs}
+		return ClassifyLogs(r.Header.Get("X-Amz-Target"))
 	}
 	p := r.URL.Path
 	switch {
 	case p == "/v2" || strings.HasPrefix(p, "/v2/"):
 		return registryClass(r)
+	case p == "/" && r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("X-Amz-Target"), LogsTargetPrefix):
+		return ClassifyLogs(r.Header.Get("X-Amz-Target"))
 	case p == "/" && r.Method == http.MethodPost && len(r.Header.Values("X-Amz-Target")) > 0:
 		return ClassifyAPI(r.Header.Get("X-Amz-Target"))
 	}
@@ -87,6 +89,19 @@ func Classify(h awsname.Host, r *http.Request) Class {
 		return Class{Service: ServiceS3, Step: StepLayer, Action: "s3:GetObject", BucketRegion: region}
 	}
 	return Class{}
+}
+
+// LogsTargetPrefix starts the X-Amz-Target of CloudWatch Logs calls.
+const LogsTargetPrefix = "Logs_20140328."
+
+// ClassifyLogs classifies a CloudWatch Logs call by its X-Amz-Target: the
+// logs step, and the action logs:OPERATION when it names one.
+func ClassifyLogs(xAmzTarget string) Class {
+	c := Class{Service: ServiceLogs, Step: StepLogs}
+	if op, ok := strings.CutPrefix(xAmzTarget, LogsTargetPrefix); ok && op != "" {
+		c.Operation, c.Action = op, "logs:"+op
+	}
+	return c
 }
 
 func registryClass(r *http.Request) Class {
