@@ -56,4 +56,3 @@ func route(d netmodel.Decision) journal.Route {
 	}
 	return journal.Route{Via: d.Via, Endpoint: d.Endpoint, Reason: reason}
 }
-

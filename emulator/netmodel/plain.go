@@ -1,7 +1,6 @@
 package netmodel
 
 import (
-
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/policyeval"
 	"github.com/ecrlink/ecrlink/reqinfo"
@@ -71,4 +70,3 @@ func (m *Model) HostOf(h awsname.Host, service, bucketRegion string) awsname.Hos
 	}
 	return out
 }
-
