@@ -354,7 +354,7 @@ func TestScenarioFaultEffects(t *testing.T) {
 		// still held unread body bytes when it closed.
 		{"timeout", "", "EOF|connection reset by peer", "dial tcp api.ecr.us-east-1.amazonaws.com:443: i/o timeout"},
 		{"nxdomain", "", "request send failed", "dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no such host"},
-		{"refuse", "", "connection reset by peer", "dial tcp api.ecr.us-east-1.amazonaws.com:443: connect: connection refused"},
+		{"refuse", "", "connection reset by peer|broken pipe|use of closed network connection", "dial tcp api.ecr.us-east-1.amazonaws.com:443: connect: connection refused"},
 		{"http-500", "", "ServerException", "ServerException"},
 		{"slow", ", bytesPerSecond: 100000", "", ""},
 	}
