@@ -64,13 +64,17 @@ func (c *S3Config) validate() error {
 }
 
 // driverParameters are distribution's S3 driver settings for c, for the
-// registry kept under dir.
+// registry kept under dir. Over plain HTTP there is no certificate to
+// verify, and skipverify is what makes the driver build an http.Client of
+// its own: without one, aws-sdk-go's session loads AWS_CA_BUNDLE into
+// http.DefaultClient, a write to global state that races with every other
+// user of it (go test -race caught it with two registries starting).
 func (c *S3Config) driverParameters(dir string) configuration.Parameters {
 	u, _ := url.Parse(c.Endpoint)
 	return configuration.Parameters{
 		"accesskey": c.AccessKey, "secretkey": c.SecretKey, "region": c.Region,
 		"regionendpoint": c.Endpoint, "bucket": c.Bucket, "rootdirectory": "/" + path.Join(c.RootDirectory, dir, "registry"),
-		"forcepathstyle": true, "secure": u.Scheme == "https", "skipverify": c.SkipVerify, "v4auth": true,
+		"forcepathstyle": true, "secure": u.Scheme == "https", "skipverify": c.SkipVerify || u.Scheme == "http", "v4auth": true,
 	}
 }
 
