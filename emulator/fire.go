@@ -82,9 +82,22 @@ func (s *Server) fire(w http.ResponseWriter, r *http.Request, wd *world, f fault
 	return &resetWriter{ResponseWriter: w, after: resetAfter}, true // reset
 }
 
+// maxHeld bounds the requests held at once: a client retrying against a
+// name with no route must not pile up connections without end. Past it,
+// a request that should be held is dropped at once, which a client meets
+// as the same failure, sooner.
+const maxHeld = 1024
+
 // hold waits out the world's hold, or until the client or the server
 // goes.
 func (s *Server) hold(r *http.Request, wd *world) {
+	select {
+	case s.held <- struct{}{}:
+		defer func() { <-s.held }()
+	default:
+		s.cfg.Logger.Warn("emulator: too many requests held; dropping this one at once", "held", maxHeld, "host", r.Host)
+		return
+	}
 	t := time.NewTimer(wd.hold)
 	defer t.Stop()
 	select {

@@ -117,6 +117,8 @@ type Server struct {
 	// replacement (apply.go).
 	world   atomic.Pointer[world]
 	applyMu sync.Mutex
+	// held counts the requests held at once (fire.go, maxHeld).
+	held chan struct{}
 	// stopping is closed when Shutdown begins, so held requests end.
 	stopping chan struct{}
 	svc      *registry.Service
@@ -155,7 +157,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	jl := journal.New(journal.Options{Capacity: cfg.JournalCapacity, File: cfg.JournalFile, Logger: cfg.Logger})
-	s := &Server{cfg: cfg, svc: svc, journal: jl, ln: ln, done: make(chan error, 1), stopping: make(chan struct{}),
+	s := &Server{cfg: cfg, svc: svc, journal: jl, ln: ln, done: make(chan error, 1), stopping: make(chan struct{}), held: make(chan struct{}, maxHeld),
 		s3:   &s3shim.Server{Presigner: presigner, Store: layerStore(svc), Buckets: svc.ServesRegion, Logger: cfg.Logger},
 		logs: &cwlogs.Server{Account: svc.Account(), Region: svc.Region(), Now: cfg.Now, Logger: cfg.Logger}}
 	if err := s.apply(ctx, cfg.Scenario); err != nil {
