@@ -20,6 +20,13 @@ import (
 func (s *Server) apply(ctx context.Context, sc *scenario.Scenario) error {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
+	return s.applyLocked(ctx, sc)
+}
+
+// applyLocked is apply with applyMu held. The caller going away does not
+// stop it half way: ctx's values are kept, its cancellation is not.
+func (s *Server) applyLocked(ctx context.Context, sc *scenario.Scenario) error {
+	ctx = context.WithoutCancel(ctx)
 	if sc == nil {
 		if err := s.svc.SetIdentities(s.cfg.Identities); err != nil {
 			return err

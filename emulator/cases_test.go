@@ -187,7 +187,7 @@ func TestCatalogueLive(t *testing.T) {
 			}
 			before := inst.Journal().Last()
 			err := tc.run(t, inst, tc.ref)
-			failed := lastFailure(inst.Journal().Since(before, 0))
+			failed := lastFailure(settled(inst, before, tc))
 			if tc.step == "" {
 				if err != nil || failed != nil {
 					t.Fatalf("%s: %v; journal: %+v", tc.do, err, failed)
@@ -370,6 +370,21 @@ func pull(ref name.Reference, opts []remote.Option) error {
 		}
 	}
 	return nil
+}
+
+// settled is the journal after before, once it holds the failing hop tc
+// expects (or after two seconds): a client that met a reset may read the
+// journal before the handler that reset it has returned and recorded it.
+func settled(inst *ecrlinktest.Instance, before uint64, tc liveCase) []journal.Record {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		recs := inst.Journal().Since(before, 0)
+		f := lastFailure(recs)
+		if tc.step == "" || (f != nil && f.Service == tc.service && f.Step == tc.step) || time.Now().After(deadline) {
+			return recs
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // lastFailure is the last record that did not succeed, the hop the client

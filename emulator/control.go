@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
@@ -59,7 +60,25 @@ func (s *Server) controlRefusal(r *http.Request) string {
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		return "without a control token the control API answers only on the loopback interface"
 	}
+	// A browser page can reach a loopback port too, by a rebound name or
+	// a cross-site request: those carry a foreign Host or an Origin.
+	if !loopbackName(r.Host) || r.Header.Get("Origin") != "" {
+		return "without a control token the control API answers only requests to a loopback address or localhost, and none from a browser page"
+	}
 	return ""
+}
+
+// loopbackName reports whether a Host header names the loopback
+// interface: a loopback address or localhost.
+func loopbackName(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
+		return ip.IsLoopback()
+	}
+	return strings.EqualFold(host, "localhost")
 }
 
 // getScenario answers the scenario in force, its secret keys redacted:
@@ -76,6 +95,24 @@ func (s *Server) getScenario(w http.ResponseWriter, _ *http.Request) {
 // redactedSecret stands for a secret access key in answers.
 const redactedSecret = "REDACTED"
 
+// keepSecrets gives an identity whose secret is the redaction mark the
+// secret the scenario in force has for its key, so a document read back
+// with GET can be PUT again as it is.
+func (s *Server) keepSecrets(sc *scenario.Scenario) {
+	cur := s.Scenario()
+	if cur == nil {
+		return
+	}
+	for i := range sc.Identities {
+		id := &sc.Identities[i]
+		for _, old := range cur.Identities {
+			if id.SecretAccessKey == redactedSecret && old.AccessKeyID == id.AccessKeyID {
+				id.SecretAccessKey = old.SecretAccessKey
+			}
+		}
+	}
+}
+
 // redacted is a copy of sc with its identities' secret keys replaced.
 func redacted(sc *scenario.Scenario) *scenario.Scenario {
 	out := *sc
@@ -91,16 +128,22 @@ func (s *Server) putScenario(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.replaceScenario(w, r, body)
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	s.replaceScenarioLocked(w, r, body)
 }
 
 // patchScenario applies an RFC 7396 merge patch or an RFC 6902 JSON Patch
 // to the scenario in force (or to an empty document), validated like PUT.
+// The scenario patched is the one replaced: two PATCHes at once apply one
+// after the other.
 func (s *Server) patchScenario(w http.ResponseWriter, r *http.Request) {
 	patch, ok := readScenarioBody(w, r)
 	if !ok {
 		return
 	}
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
 	base := []byte("{}")
 	if sc := s.Scenario(); sc != nil {
 		b, err := sc.JSON()
@@ -115,7 +158,7 @@ func (s *Server) patchScenario(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, scenario.Errors{{Message: err.Error()}})
 		return
 	}
-	s.replaceScenario(w, r, doc)
+	s.replaceScenarioLocked(w, r, doc)
 }
 
 func applyPatch(contentType string, base, patch []byte) ([]byte, error) {
@@ -133,9 +176,9 @@ func applyPatch(contentType string, base, patch []byte) ([]byte, error) {
 	return nil, fmt.Errorf("PATCH takes application/merge-patch+json or application/json-patch+json, not %q", contentType)
 }
 
-// replaceScenario parses doc and, if it is valid, puts it in force;
-// invalid, nothing changes.
-func (s *Server) replaceScenario(w http.ResponseWriter, r *http.Request, doc []byte) {
+// replaceScenarioLocked parses doc and, if it is valid, puts it in force;
+// invalid, nothing changes. applyMu is held.
+func (s *Server) replaceScenarioLocked(w http.ResponseWriter, r *http.Request, doc []byte) {
 	sc, err := scenario.Parse(doc)
 	if err != nil {
 		var es scenario.Errors
@@ -145,7 +188,8 @@ func (s *Server) replaceScenario(w http.ResponseWriter, r *http.Request, doc []b
 		writeErrors(w, http.StatusBadRequest, es)
 		return
 	}
-	if err := s.apply(r.Context(), sc); err != nil {
+	s.keepSecrets(sc)
+	if err := s.applyLocked(r.Context(), sc); err != nil {
 		s.cfg.Logger.Error("control API: applying a scenario", "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "applying the scenario: " + err.Error()})
 		return

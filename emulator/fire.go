@@ -88,6 +88,21 @@ func (s *Server) fire(w http.ResponseWriter, r *http.Request, wd *world, f fault
 // as the same failure, sooner.
 const maxHeld = 1024
 
+// withFault is the journal record of a request served through a fault's
+// writer: a reset (which is made now, if the answer ended before its body
+// broke) is what the client met; a slow answer is the service's own,
+// slowed, so its outcome and words stay.
+func withFault(out journal.Record, fault *journal.Record, w http.ResponseWriter) journal.Record {
+	switch fw := w.(type) {
+	case *resetWriter:
+		fw.finish()
+		out.Outcome, out.Error = fault.Outcome, fault.Error
+	case *pacedWriter:
+		out.Route.Reason += "; the answer slowed by a fault to " + strconv.Itoa(fw.pace.BytesPerSecond) + " bytes per second"
+	}
+	return out
+}
+
 // hold waits out the world's hold, or until the client or the server
 // goes.
 func (s *Server) hold(r *http.Request, wd *world) {
@@ -163,10 +178,13 @@ func (rw *resetWriter) Write(b []byte) (int, error) {
 		return 0, net.ErrClosed
 	}
 	if rw.written == 0 {
-		// A small body is cut in half, so that it too breaks mid-way.
-		if n, err := strconv.ParseInt(rw.Header().Get("Content-Length"), 10, 64); err == nil && n/2 < int64(rw.after) {
-			rw.after = int(n / 2)
+		// A small body is cut in half, so that it too breaks mid-way; of
+		// a body of unknown length, half its first piece gets through.
+		n, err := strconv.ParseInt(rw.Header().Get("Content-Length"), 10, 64)
+		if err != nil {
+			n = int64(len(b))
 		}
+		rw.after = int(min(n/2, int64(rw.after)))
 	}
 	if rw.written+len(b) <= rw.after {
 		n, err := rw.ResponseWriter.Write(b)
@@ -182,3 +200,13 @@ func (rw *resetWriter) Write(b []byte) (int, error) {
 }
 
 func (rw *resetWriter) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
+
+// finish resets the connection of an answer that ended before its body
+// broke (one without a body, or shorter than expected): a reset fault
+// always resets.
+func (rw *resetWriter) finish() {
+	if !rw.broken {
+		rw.broken = true
+		resetConnection(rw.ResponseWriter)
+	}
+}

@@ -142,3 +142,33 @@ func TestControlAPIOnlyOnDirectNames(t *testing.T) {
 		}
 	}
 }
+
+// TestControlAPIRefusesBrowsers: without a control token, a request to the
+// control API by a rebound name or from a page (Origin) is refused.
+func TestControlAPIRefusesBrowsers(t *testing.T) {
+	t.Parallel()
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	_, port, _ := strings.Cut(inst.Host(), ":")
+	for _, tc := range []struct {
+		base, origin string
+		want         int
+	}{
+		{inst.URL(), "", 200},
+		{"http://localhost:" + port, "", 200},
+		{"http://attacker.example:" + port, "", 403},
+		{inst.URL(), "http://attacker.example", 403},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, tc.base+"/_ecrlink/health", nil)
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		resp, err := inst.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s with Origin %q: %d, want %d", tc.base, tc.origin, resp.StatusCode, tc.want)
+		}
+	}
+}

@@ -258,10 +258,7 @@ func (s *Server) handler() http.Handler {
 		cw := &captureWriter{ResponseWriter: w}
 		serve.ServeHTTP(cw, r)
 		out := rec.record(r, info, cw)
-		if fault != nil {
-			out.Outcome, out.Error = fault.Outcome, fault.Error
-		}
-		s.journal.Append(out)
+		s.journal.Append(withFault(out, fault, w))
 	})
 }
 

@@ -72,7 +72,7 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	}
 	g, _ := s.answering(apiRegistry(region, principal, info.Class.Target, body))
 	ctx := withPrincipal(r.Context(), principal)
-	resource, err := g.resourceOf(info.Class.Target, body)
+	resource, err := g.resourceOf(info.Class.Target, body, accountOf(principal))
 	if err != nil {
 		return nil, err
 	}
@@ -83,33 +83,52 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	return op(ctx, g, body)
 }
 
-// apiRegistry is the registry an API call in region is for: the one its
-// registryId (or, for the tagging operations, its resourceArn) names, else
-// the caller's own (ECR: "If you do not specify a registry, the default
-// registry is assumed"). What does not decode is left to resourceOf to
-// refuse in ECR's words.
+// apiRegistry is the registry an API call in region is for: the one the
+// members its operation defines name (registryId, or for the tagging
+// operations resourceArn), else the caller's own (ECR: "If you do not
+// specify a registry, the default registry is assumed"). An operation on
+// the account (TargetAccount) defines no such member, so it always acts on
+// the caller's registry: a registryId sent to it names nothing. What does
+// not decode is left to resourceOf to refuse in ECR's words.
 func apiRegistry(region, principal string, t reqinfo.Target, body []byte) awsname.Registry {
+	account := accountOf(principal)
 	var in struct {
 		RegistryID  string `json:"registryId"`
 		ResourceARN string `json:"resourceArn"`
 	}
 	_ = json.Unmarshal(body, &in)
-	account := in.RegistryID
-	if repo, ok := awsname.ParseRepositoryARN(in.ResourceARN); ok && t == reqinfo.TargetARN {
-		account = repo.Account
-	}
-	if account == "" {
-		if a, err := awsname.ParseARN(principal); err == nil {
-			account = a.Account
+	switch t {
+	case reqinfo.TargetRegistry, reqinfo.TargetRepository:
+		if in.RegistryID != "" {
+			account = in.RegistryID
+		}
+	case reqinfo.TargetARN:
+		if repo, ok := awsname.ParseRepositoryARN(in.ResourceARN); ok {
+			account = repo.Account
 		}
 	}
 	return awsname.Registry{Account: account, Region: region}
 }
 
+// accountOf is the account of a principal's ARN.
+func accountOf(principal string) string {
+	a, err := awsname.ParseARN(principal)
+	if err != nil {
+		return ""
+	}
+	return a.Account
+}
+
 // resourceOf returns the ARN an operation with target t is authorized
 // against, validating the members it reads first: AWS validates input
 // against the model before it authorizes.
-func (s *registry) resourceOf(t reqinfo.Target, body []byte) (string, error) {
+//
+// A call on another account's registry as a whole (DescribeRepositories
+// with its registryId) is authorized against that registry's repositories,
+// arn:…:ACCOUNT:repository/*, so the account's policies must let the
+// caller in, as for any cross-account request; against "*" it would need
+// only the caller's own.
+func (s *registry) resourceOf(t reqinfo.Target, body []byte, callerAccount string) (string, error) {
 	switch t {
 	case reqinfo.TargetARN:
 		var in struct {
@@ -132,6 +151,9 @@ func (s *registry) resourceOf(t reqinfo.Target, body []byte) (string, error) {
 		}
 		if err := validRegistryID(in.RegistryID); err != nil {
 			return "", err
+		}
+		if id := s.registryID(in.RegistryID); (t == reqinfo.TargetRegistry || in.RepositoryName == "") && id != callerAccount {
+			return awsname.Repository{Region: s.region, Account: id, Name: "*"}.String(), nil
 		}
 		if t == reqinfo.TargetRegistry || in.RepositoryName == "" {
 			return "*", nil

@@ -101,7 +101,7 @@ func createRepository(ctx context.Context, s *registry, body []byte) (any, error
 	if in.ImageScanningConfiguration != nil {
 		m.ScanOnPush = in.ImageScanningConfiguration.ScanOnPush
 	}
-	if err := s.checkNewRepository(in.RegistryID, m, in.EncryptionConfiguration, in.Tags); err != nil {
+	if err := s.checkNewRepository(in.RegistryID, accountOf(principalFrom(ctx)), m, in.EncryptionConfiguration, in.Tags); err != nil {
 		return nil, err
 	}
 	m.Tags = in.Tags
@@ -118,8 +118,10 @@ func createRepository(ctx context.Context, s *registry, body []byte) (any, error
 	return map[string]any{"repository": s.repositoryView(ctx, m)}, nil
 }
 
-// checkNewRepository validates CreateRepository's input into m.
-func (s *registry) checkNewRepository(registryID string, m *repoMeta, enc *encryptionConfig, tags []resourceTag) error {
+// checkNewRepository validates CreateRepository's input into m. ECR
+// creates repositories only in the caller's own registry, whatever a
+// policy of another allows.
+func (s *registry) checkNewRepository(registryID, callerAccount string, m *repoMeta, enc *encryptionConfig, tags []resourceTag) error {
 	if err := validRegistryID(registryID); err != nil {
 		return err
 	}
@@ -129,7 +131,7 @@ func (s *registry) checkNewRepository(registryID string, m *repoMeta, enc *encry
 	if err := storableRepositoryName("repositoryName", m.Name); err != nil {
 		return err
 	}
-	if registryID != "" && registryID != s.account {
+	if registryID != "" && registryID != callerAccount {
 		return apiErr("InvalidParameterException", "Invalid parameter at 'registryId' failed to satisfy constraint: 'Cross-account repository creation is not supported'")
 	}
 	if err := checkMutability(m.TagMutability, m.ExclusionFilters); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/random"
@@ -234,5 +235,39 @@ func TestAddRegistry(t *testing.T) {
 	}
 	if err := m.svc.AddRegistry(t.Context(), awsname.Registry{Account: "1", Region: "eu-west-1"}); err == nil {
 		t.Error("AddRegistry took a bad account")
+	}
+}
+
+// TestOtherAccountsRegistryNeedsItsPolicies: a registryId sent to an
+// operation on the account names nothing (it acts on the caller's own
+// registry); DescribeRepositories of another account's registry is
+// decided by that account's policies; a repository is never created in
+// another account's registry, even where its policy allows it.
+func TestOtherAccountsRegistryNeedsItsPolicies(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	m := startMulti(t, "")
+	ac, bc := m.api(t, "us-east-1", "AKIAALICE", "alice-secret"), m.api(t, "us-east-1", "AKIABOB", "bob-secret")
+	if _, err := bc.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("bobs")}); err != nil {
+		t.Fatal(err)
+	}
+	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"Alice","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"ecr:CreateRepository","Resource":"*"}]}`
+	if _, err := ac.PutRegistryPolicy(ctx, &ecr.PutRegistryPolicyInput{PolicyText: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bc.GetRegistryPolicy(ctx, &ecr.GetRegistryPolicyInput{}); err == nil {
+		t.Fatal("alice's PutRegistryPolicy reached bob's registry")
+	}
+	_, err := ac.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RegistryId: aws.String(accountB)})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "repository/*") {
+		t.Fatalf("DescribeRepositories of B's registry: %v, want AccessDeniedException", err)
+	}
+	if _, err := bc.PutRegistryPolicy(ctx, &ecr.PutRegistryPolicyInput{PolicyText: aws.String(policy)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ac.CreateRepository(ctx, &ecr.CreateRepositoryInput{RegistryId: aws.String(accountB), RepositoryName: aws.String("sneaky")})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidParameterException" || !strings.Contains(ae.ErrorMessage(), "Cross-account repository creation is not supported") {
+		t.Fatalf("CreateRepository in B's registry: %v", err)
 	}
 }

@@ -124,6 +124,11 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// MaxRegistries bounds the registries one Service serves: each holds an
+// embedded distribution app and its storage until Close, and scenarios
+// replaced at run time only ever add.
+const MaxRegistries = 256
+
 // AddRegistry starts serving the registry id, keeping what an earlier run
 // stored for it; one already served is left as it is. Requests in flight
 // are not disturbed.
@@ -136,6 +141,9 @@ func (s *Service) AddRegistry(ctx context.Context, id awsname.Registry) error {
 	old := *s.registries.Load()
 	if _, ok := old[id]; ok {
 		return nil
+	}
+	if len(old) >= MaxRegistries {
+		return fmt.Errorf("registry %s in %s: the service already serves %d registries, the most it keeps", id.Account, id.Region, len(old))
 	}
 	g, err := s.newRegistry(ctx, id)
 	if err != nil {

@@ -187,7 +187,7 @@ func TestParseErrors(t *testing.T) {
 		{"repo dup", func(*testing.T) string { return base + "repositories:\n  - { name: app }\n  - { name: app }\n" }, Error{"repositories[1].name", 11, `duplicate repository "app" (first at repositories[0].name)`}},
 		{"mutability", func(*testing.T) string {
 			return base + "repositories:\n  - { name: app, imageTagMutability: mutable }\n"
-		}, Error{"repositories[0].imageTagMutability", 10, `"mutable" is not one of MUTABLE, IMMUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION`}},
+		}, Error{"repositories[0].imageTagMutability", 10, `"mutable" is not one of MUTABLE, IMMUTABLE`}},
 		{"repo policy", func(*testing.T) string {
 			return base + "repositories:\n  - name: app\n    policy:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Allow\n          Action: ecr:BatchGetImage\n"
 		}, Error{"repositories[0].policy.Statement[0]", 14, "repository policy: Add a Principal element to the policy statement."}},

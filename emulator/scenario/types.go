@@ -101,7 +101,7 @@ type Identity struct {
 // settings set.
 type Repository struct {
 	Name               string `json:"name"`               // required, ECR's repository name grammar
-	ImageTagMutability string `json:"imageTagMutability"` // MUTABLE (default) | IMMUTABLE | MUTABLE_WITH_EXCLUSION | IMMUTABLE_WITH_EXCLUSION
+	ImageTagMutability string `json:"imageTagMutability"` // MUTABLE (default) | IMMUTABLE (the _WITH_EXCLUSION forms need filters a scenario cannot state)
 	Policy             Policy `json:"policy,omitempty"`   // none: no repository policy
 }
 

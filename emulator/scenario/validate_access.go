@@ -108,13 +108,21 @@ func validateRepositories(path string, rs []Repository, c *collector) {
 		default:
 			names.check(c, p+".name", r.Name, "repository")
 		}
-		// ECR-FACTS §2.3, ImageTagMutability.
-		oneOf(c, p+".imageTagMutability", r.ImageTagMutability,
-			"MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH_EXCLUSION")
+		// ECR-FACTS §2.3, ImageTagMutability; the _WITH_EXCLUSION values
+		// need exclusion filters, which a scenario has no field for, and
+		// ECR refuses them without.
+		oneOf(c, p+".imageTagMutability", r.ImageTagMutability, "MUTABLE", "IMMUTABLE")
 	}
 }
 
+// MaxRegistries bounds a scenario's other registries: each is an embedded
+// registry with storage of its own, kept while the process runs.
+const MaxRegistries = 32
+
 func validateRegistries(s *Scenario, c *collector) {
+	if len(s.Registries) > MaxRegistries {
+		c.add("registries", "%d registries; a scenario may serve at most %d besides its own", len(s.Registries), MaxRegistries)
+	}
 	pairs := seen{s.Account + " in " + s.Region: "account and region"}
 	for i := range s.Registries {
 		r := &s.Registries[i]
