@@ -211,8 +211,12 @@ func interfaceCandidates(s *scenario.Scenario, service string) []candidate {
 	}
 	sg, ops := endpointGroup(s)
 	ep := map[string]any{"id": "vpce-0ecrlink" + strings.ReplaceAll(service, ".", ""), "service": service, "privateDns": true, "securityGroups": []string{sg}}
-	return []candidate{{"add an interface endpoint for com.amazonaws." + s.Region + "." + service + " with private DNS and a security group (" + sg +
-		") that allows 443 from " + subnet.CIDR.String(), append(ops, appendOp("/endpoints", len(s.Endpoints), ep))}}
+	group := "a security group (" + sg + ") that allows 443 from " + subnet.CIDR.String()
+	if len(ops) == 0 {
+		group = "the security group " + sg + ", which admits the client on 443"
+	}
+	return []candidate{{"add an interface endpoint for com.amazonaws." + s.Region + "." + service + " with private DNS and " + group,
+		append(ops, appendOp("/endpoints", len(s.Endpoints), ep))}}
 }
 
 // endpointGroup is a security group that admits the client on 443: one
