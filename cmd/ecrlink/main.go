@@ -26,6 +26,7 @@ commands:
   scenario   validate a scenario file, or print its JSON Schema
   journal    print a running ecrlink's request journal (--follow to stream)
   policy     simulate or validate IAM policies (see 'ecrlink policy -h')
+  explain    walk a pull or push in a scenario: where it fails, and the fix
   version    print the version
 `
 
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runJournal(ctx, args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "ecrlink", version())
 		return 0
