@@ -115,10 +115,15 @@ func isDualStackAPI(suffix string) bool { return strings.HasPrefix(suffix, "api.
 // every Host ParseHost returns.
 func (h Host) String() string {
 	name := h.name()
-	if h.Port == "" {
-		return name
+	if h.Port != "" {
+		return net.JoinHostPort(name, h.Port)
 	}
-	return net.JoinHostPort(name, h.Port)
+	// A name that would itself split into host and port (":", "a:")
+	// is bracketed, with an empty port, to parse back as the same name.
+	if _, _, err := net.SplitHostPort(name); err == nil {
+		return net.JoinHostPort(name, "")
+	}
+	return name
 }
 
 func (h Host) name() string {
