@@ -46,12 +46,8 @@ func resetConnection(w http.ResponseWriter) {
 
 // unserved is the journal record of a request the network did not deliver.
 func (rec *recording) unserved(r *http.Request, info *reqinfo.Info, d netmodel.Decision) journal.Record {
-	out := journal.Record{
-		Time: journal.Timestamp(rec.start), Client: clientIP(r), Host: r.Host,
-		Service: info.Class.Service, Step: string(info.Class.Step), Action: info.Class.Action,
-		Resource: info.Resource(), Route: rec.route, Error: d.Error,
-		Method: r.Method, Path: r.URL.Path, Outcome: journal.OutcomeNXDomain,
-	}
+	out := rec.base(r, info)
+	out.Error, out.Outcome = d.Error, journal.OutcomeNXDomain
 	if d.Outcome == netmodel.NoRoute {
 		out.Outcome = journal.OutcomeHeld
 	}

@@ -23,6 +23,7 @@ type recording struct {
 	start time.Time
 	next  reqinfo.Observer
 	route journal.Route
+	host  string // the AWS name the request is decided for
 
 	mu    sync.Mutex
 	auths []reqinfo.Authorization
@@ -38,29 +39,51 @@ func (rec *recording) ObserveAuthorization(ctx context.Context, info *reqinfo.In
 	}
 }
 
+// maxField bounds the fields of a record copied from the request (host,
+// path, a Logs action), each of which can be as long as the headers:
+// 10,000 records must not hold 10,000 such headers.
+const maxField = 512
+
+func bounded(s string) string {
+	if len(s) <= maxField {
+		return s
+	}
+	return s[:maxField] + "…"
+}
+
+// base is what every record of the request says: who asked, for what, by
+// which route. Host is the AWS name the request was decided for (in direct
+// mode the name the scenario's client would have used); rawHost the Host
+// header as sent.
+func (rec *recording) base(r *http.Request, info *reqinfo.Info) journal.Record {
+	return journal.Record{
+		Time: journal.Timestamp(rec.start), Client: clientIP(r), Host: bounded(rec.host), RawHost: bounded(r.Host),
+		Service: info.Class.Service, Step: string(info.Class.Step), Action: bounded(info.Class.Action),
+		Resource: bounded(info.Resource()), Route: rec.route, Method: r.Method, Path: bounded(r.URL.Path),
+	}
+}
+
 // record is the journal record of the request r, answered as cw says.
 func (rec *recording) record(r *http.Request, info *reqinfo.Info, cw *captureWriter) journal.Record {
 	status := cw.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	out := journal.Record{
-		Time: journal.Timestamp(rec.start), Client: clientIP(r), Host: r.Host,
-		Service: info.Class.Service, Step: string(info.Class.Step), Action: info.Class.Action,
-		Resource: info.Resource(), Route: rec.route, Status: status,
-		DurationMs: float64(time.Since(rec.start).Microseconds()) / 1000,
-		Method:     r.Method, Path: r.URL.Path,
+	out := rec.base(r, info)
+	out.Status, out.DurationMs = status, float64(time.Since(rec.start).Microseconds())/1000
+	// The registry's 401 is its challenge to a request without
+	// credentials, the first step of every login, not a failure.
+	challenge := status == http.StatusUnauthorized && info.Class.Service == reqinfo.ServiceDkr
+	if status >= 400 && !challenge {
+		out.Error = clientText(info.Class.Service, status, cw.body.Bytes())
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	denied := false
 	for _, a := range rec.auths {
 		out.Policies = append(out.Policies, policiesOf(a)...)
-		denied = denied || !a.Decision.Allowed()
+		denied = denied || answeredWith(a, &out)
 	}
-	// The registry's 401 is its challenge to a request without
-	// credentials, the first step of every login, not a failure.
-	challenge := status == http.StatusUnauthorized && info.Class.Service == reqinfo.ServiceDkr
 	switch {
 	case status < 400 || challenge:
 		out.Outcome = journal.OutcomeAllowed
@@ -69,10 +92,21 @@ func (rec *recording) record(r *http.Request, info *reqinfo.Info, cw *captureWri
 	default:
 		out.Outcome = journal.OutcomeError
 	}
-	if status >= 400 && !challenge {
-		out.Error = clientText(info.Class.Service, status, cw.body.Bytes())
-	}
 	return out
+}
+
+// answeredWith reports whether the answer out records is a's denial: its
+// words are in the answer (the bucket's AccessDenied says only "Access
+// Denied"). A denial the service went past, a probe of another
+// repository's layer on a mount, is not the answer.
+func answeredWith(a reqinfo.Authorization, out *journal.Record) bool {
+	if a.Decision.Allowed() {
+		return false
+	}
+	if out.Service == reqinfo.ServiceS3 {
+		return out.Status == http.StatusForbidden
+	}
+	return a.Message != "" && strings.Contains(out.Error, a.Message)
 }
 
 // policiesOf is each policy a decided, with what it decided and the

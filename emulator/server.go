@@ -245,7 +245,7 @@ func (s *Server) handler() http.Handler {
 		}
 		wd := s.world.Load()
 		d := wd.model.Decide(wd.hop(info, r))
-		info.Caller, info.Home, info.Observer, rec.route = d.Caller, wd.model.Home(), rec, route(d)
+		info.Caller, info.Home, info.Observer, rec.route, rec.host = d.Caller, wd.model.Home(), rec, route(d), wd.host(info).String()
 		if d.Caller == nil {
 			s.unserved(w, r, wd, rec.unserved(r, info, d))
 			return

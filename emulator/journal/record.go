@@ -52,10 +52,13 @@ type Record struct {
 	// request succeeded.
 	Error      string  `json:"error"`
 	DurationMs float64 `json:"durationMs"`
-	// Method and Path (without its query) are additions to DESIGN.md's
-	// record, for reading a journal without guessing the request.
-	Method string `json:"method"`
-	Path   string `json:"path"`
+	// Method, Path (without its query) and RawHost (the Host header as
+	// sent, where Host is the AWS name the request was decided for) are
+	// additions to DESIGN.md's record, for reading a journal without
+	// guessing the request.
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	RawHost string `json:"rawHost"`
 }
 
 // Route is how the request reached (or failed to reach) the service.
@@ -67,7 +70,8 @@ type Route struct {
 
 // Policy is one policy consulted and what it decided.
 type Policy struct {
-	// Type is identity, repository, registry, endpoint or gateway.
+	// Type is identity, repository, registry or endpoint (an S3 gateway
+	// endpoint's too).
 	Type string `json:"type"`
 	// ID names the policy: the endpoint's id, the principal, the
 	// repository's ARN or the registry's account.
