@@ -308,7 +308,7 @@ func (s *registry) registryURL(ctx context.Context) *url.URL {
 	if !ok {
 		return &url.URL{Scheme: "http"}
 	}
-	return &url.URL{Scheme: info.Scheme, Host: info.RegistryHost(s.account)}
+	return &url.URL{Scheme: info.Scheme, Host: info.RegistryHost(s.id())}
 }
 
 // lockRepo takes the lock that serialises writes to repository name,

@@ -40,7 +40,7 @@ func (s *Service) serveV2(w http.ResponseWriter, r *http.Request) error {
 	principal, err := s.authenticate(r, region)
 	if err != nil {
 		if errors.Is(err, errNoCredentials) {
-			challenge(w, info.RegistryHost(id.Account))
+			challenge(w, info.RegistryHost(id))
 			return nil
 		}
 		return err

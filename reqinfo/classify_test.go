@@ -154,12 +154,21 @@ func TestInfoFromContext(t *testing.T) {
 	if _, ok := From(r.Context()); ok {
 		t.Fatal("From found an Info in a bare context")
 	}
-	if h := got.RegistryHost("111122223333"); h != "111122223333.dkr.ecr-fips.us-east-1.amazonaws.com:8443" {
+	if h := got.RegistryHost(awsname.Registry{Account: "111122223333", Region: "us-east-1"}); h != "111122223333.dkr.ecr-fips.us-east-1.amazonaws.com:8443" {
 		t.Fatalf("RegistryHost = %q", h)
 	}
 	direct := New(httptest.NewRequest("GET", "http://127.0.0.1:5000/v2/", nil))
-	if h := direct.RegistryHost("111122223333"); h != "127.0.0.1:5000" || !direct.Direct() {
+	if h := direct.RegistryHost(awsname.Registry{Account: "111122223333", Region: "us-east-1"}); h != "127.0.0.1:5000" || !direct.Direct() {
 		t.Fatalf("direct RegistryHost = %q", h)
+	}
+	// Direct mode names one registry; another's URIs carry its AWS name,
+	// or following them would lead to the home registry.
+	direct.Home = awsname.Registry{Account: "111122223333", Region: "us-east-1"}
+	if h := direct.RegistryHost(direct.Home); h != "127.0.0.1:5000" {
+		t.Fatalf("direct RegistryHost of the home registry = %q", h)
+	}
+	if h := direct.RegistryHost(awsname.Registry{Account: "444455556666", Region: "us-east-1"}); h != "444455556666.dkr.ecr.us-east-1.amazonaws.com:5000" {
+		t.Fatalf("direct RegistryHost of another registry = %q", h)
 	}
 	info.SetResource("arn:aws:ecr:us-east-1:111122223333:repository/app")
 	if info.Resource() != "arn:aws:ecr:us-east-1:111122223333:repository/app" {

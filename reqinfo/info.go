@@ -2,6 +2,7 @@ package reqinfo
 
 import (
 	"context"
+	"net"
 	"sync"
 
 	"github.com/ecrlink/ecrlink/awsname"
@@ -65,14 +66,24 @@ func (i *Info) Resource() string {
 }
 
 // RegistryHost is the registry host a client that reached us as i should
-// use for account: the Host header as sent in direct mode, else the
-// registry name of account in the flavour (partition, FIPS, dual-stack,
-// port) of the name the client used.
-func (i *Info) RegistryHost(account string) string {
-	if !i.Host.IsAWS() {
+// use for reg: in direct mode the Host header as sent for the registry
+// direct mode names (Home, or any when Home is zero), and for another the
+// registry's AWS name on the same port, since the listener's own name would
+// lead to the home registry; else reg's account's registry name in the
+// flavour (partition, FIPS, dual-stack, port) of the name the client used.
+func (i *Info) RegistryHost(reg awsname.Registry) string {
+	if i.Host.IsAWS() {
+		return i.Host.RegistryFor(reg.Account).String()
+	}
+	if i.Home == (awsname.Registry{}) || reg == i.Home {
 		return i.RawHost
 	}
-	return i.Host.RegistryFor(account).String()
+	h := awsname.Host{Kind: awsname.RegistryHost, Account: reg.Account, Region: reg.Region,
+		Suffix: awsname.PartitionOf(reg.Region).DNSSuffix}
+	if _, port, err := net.SplitHostPort(i.RawHost); err == nil {
+		h.Port = port
+	}
+	return h.String()
 }
 
 // Direct reports whether the client reached us by a name that is not
