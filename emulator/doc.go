@@ -12,14 +12,18 @@
 // such as reqinfo/info.go and policyeval, are not counted):
 //
 //  1. emulator/server.go: the listener; handler computes the request's
-//     facts once, sets the caller the network decided (without a scenario,
-//     the default world: every endpoint present with AWS's default policy)
-//     and routes by the facts' service.
+//     facts once, asks the world in force for the network's decision and
+//     routes by the facts' service; it keeps the request's journal record
+//     (emulator/record.go) and fires the scenario's faults (fire.go).
 //  2. reqinfo/classify.go: New parses the host (awsname) and classifies the
 //     request: service, step, ECR action, registry route.
-//  3. registry/v2.go: serveV2 authenticates, checks the region, authorizes
-//     and dispatches; serveApp lets distribution answer the manifest GET.
-//  4. registry/token.go: authenticate verifies the Basic token ECR issued.
+//  3. emulator/netmodel/decide.go: Decide says how the name resolves from
+//     the client's VPC, whether it is reachable, by which route, with which
+//     endpoint policy and condition keys (plain.go: the plain world, every
+//     endpoint present, when there is no scenario).
+//  4. registry/v2.go: serveV2 authenticates the Basic token ECR issued,
+//     picks the registry the host names, checks the region, authorizes and
+//     dispatches; serveApp lets distribution answer the manifest GET.
 //  5. registry/authz.go: authorize evaluates identity, repository, registry
 //     and endpoint policies and reports the decision to the observer.
 //  6. registry/blobs.go: serveBlob answers the blob GET with a redirect to
@@ -30,6 +34,8 @@
 //     gateway endpoint's policy, then the bytes from the Store (MinIO, or
 //     registry.Blobs in registry/blobs.go).
 //
+// A request the network does not deliver stops at 3: emulator/outcomes.go
+// holds it for the scenario's hold and drops it, or closes it.
 // emulator/timeouts.go wraps all of it in the connection and body
 // deadlines.
 package emulator
