@@ -12,10 +12,11 @@ import (
 	"github.com/ecrlink/ecrlink/registry"
 )
 
-// apply makes sc the world requests are decided in; nil is the default
-// world. The registries, repositories, policies, identities and token
-// lifetime it states are set first, then the world is swapped in whole:
-// requests under way keep the world they started with. sc has been parsed,
+// apply makes sc the world requests are decided in; nil is the plain
+// world. The registries, repositories and policies it states are set
+// first, then the world, which carries its identities and token lifetime,
+// is swapped in whole: requests under way keep the world they started
+// with. sc has been parsed,
 // so what is left to fail is storage.
 func (s *Server) apply(ctx context.Context, sc *scenario.Scenario) error {
 	s.applyMu.Lock()
@@ -28,11 +29,11 @@ func (s *Server) apply(ctx context.Context, sc *scenario.Scenario) error {
 func (s *Server) applyLocked(ctx context.Context, sc *scenario.Scenario) error {
 	ctx = context.WithoutCancel(ctx)
 	if sc == nil {
-		if err := s.svc.SetIdentities(s.cfg.Identities); err != nil {
+		w, err := plainWorld(s.svc.Home(), s.cfg.Identities)
+		if err != nil {
 			return err
 		}
-		s.svc.SetTokenLifetime(0)
-		s.world.Store(plainWorld(s.svc.Home()))
+		s.world.Store(w)
 		return nil
 	}
 	w, err := scenarioWorld(sc)
@@ -42,10 +43,6 @@ func (s *Server) applyLocked(ctx context.Context, sc *scenario.Scenario) error {
 	if err := s.applyRegistries(ctx, sc); err != nil {
 		return err
 	}
-	if err := s.applyIdentities(sc); err != nil {
-		return err
-	}
-	s.svc.SetTokenLifetime(time.Duration(sc.Tokens.Lifetime))
 	s.world.Store(w)
 	return nil
 }
@@ -80,12 +77,10 @@ func (s *Server) applyRegistries(ctx context.Context, sc *scenario.Scenario) err
 	return nil
 }
 
-// applyIdentities sets the scenario's identities: with none, any key acts
-// as the account root (plain ECR); with some, only theirs are accepted.
-func (s *Server) applyIdentities(sc *scenario.Scenario) error {
-	if len(sc.Identities) == 0 {
-		return s.svc.SetIdentities(nil)
-	}
+// settingsOf is what the scenario decides of ECR beside the network: its
+// identities (with none, any key acts as the account root, as in plain
+// ECR; with some, only theirs are accepted) and the token lifetime.
+func settingsOf(sc *scenario.Scenario) (*registry.Settings, error) {
 	ids := make([]registry.Identity, len(sc.Identities))
 	for i, id := range sc.Identities {
 		ids[i] = registry.Identity{AccessKeyID: id.AccessKeyID, SecretAccessKey: id.SecretAccessKey,
@@ -94,7 +89,7 @@ func (s *Server) applyIdentities(sc *scenario.Scenario) error {
 			ids[i].Policies = append(ids[i].Policies, string(p))
 		}
 	}
-	return s.svc.SetOnlyIdentities(ids)
+	return registry.NewSettings(ids, len(ids) > 0, time.Duration(sc.Tokens.Lifetime))
 }
 
 // Scenario is the scenario in force, nil for plain ECR.

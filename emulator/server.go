@@ -254,7 +254,7 @@ func (s *Server) handler() http.Handler {
 		if !ok {
 			return
 		}
-		r = r.WithContext(reqinfo.With(r.Context(), info))
+		r = r.WithContext(registry.WithSettings(reqinfo.With(r.Context(), info), wd.settings))
 		cw := &captureWriter{ResponseWriter: w}
 		serve.ServeHTTP(cw, r)
 		out := rec.record(r, info, cw)

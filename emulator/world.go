@@ -10,6 +10,7 @@ import (
 	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/netmodel"
 	"github.com/ecrlink/ecrlink/emulator/scenario"
+	"github.com/ecrlink/ecrlink/registry"
 	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
@@ -21,9 +22,20 @@ type world struct {
 	model  *netmodel.Model
 	hold   time.Duration
 	faults *faults.Set // the scenario's injections; nil never fires
+	// settings are the world's identities and token lifetime, stamped on
+	// each request for registry.
+	settings *registry.Settings
 }
 
-func plainWorld(home awsname.Registry) *world { return &world{model: netmodel.Plain(home)} }
+// plainWorld is the world without a scenario, with the configured
+// identities.
+func plainWorld(home awsname.Registry, ids []registry.Identity) (*world, error) {
+	st, err := registry.NewSettings(ids, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &world{model: netmodel.Plain(home), settings: st}, nil
+}
 
 // scenarioWorld compiles sc.
 func scenarioWorld(sc *scenario.Scenario) (*world, error) {
@@ -31,7 +43,11 @@ func scenarioWorld(sc *scenario.Scenario) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &world{sc: sc, model: m, hold: time.Duration(sc.Hold), faults: faults.New(sc.Faults, nil)}, nil
+	st, err := settingsOf(sc)
+	if err != nil {
+		return nil, err
+	}
+	return &world{sc: sc, model: m, hold: time.Duration(sc.Hold), faults: faults.New(sc.Faults, nil), settings: st}, nil
 }
 
 // hop is what the world decides for a request with facts info.

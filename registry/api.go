@@ -195,7 +195,7 @@ func (s *Service) authenticateAPI(r *http.Request, region, homeAccount string) (
 	if err := a.checkScope(region); err != nil {
 		return nil, err
 	}
-	id, ok, exclusive := s.identity(a.AccessKeyID)
+	id, ok, exclusive := s.identity(r.Context(), a.AccessKeyID)
 	switch {
 	case !ok && exclusive:
 		return nil, apiErr("UnrecognizedClientException", "The security token included in the request is invalid.")

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"time"
 )
 
 type authorizationData struct {
@@ -29,7 +28,7 @@ func getAuthorizationToken(ctx context.Context, s *registry, body []byte) (any, 
 			return nil, err
 		}
 	}
-	token, exp := s.tokens.Issue(principalFrom(ctx), s.account, s.region, time.Duration(s.tokenLifetime.Load()))
+	token, exp := s.tokens.Issue(principalFrom(ctx), s.account, s.region, s.settings(ctx).tokenLifetime)
 	data := []authorizationData{{token, epoch(exp), s.registryURL(ctx).String()}}
 	return map[string]any{"authorizationData": data}, nil
 }

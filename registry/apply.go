@@ -4,19 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/policyeval"
 )
 
 // This file is how a scenario sets what ECR would hold: registries,
-// repositories and their settings, policies and the token lifetime, all
-// applied while requests run.
-
-// SetTokenLifetime sets how long the tokens GetAuthorizationToken issues
-// from now on are valid; zero means ECR's 12 hours.
-func (s *Service) SetTokenLifetime(d time.Duration) { s.tokenLifetime.Store(int64(d)) }
+// repositories and their settings, and policies, all applied while
+// requests run (identities and the token lifetime are Settings, stamped
+// on each request: identities.go).
 
 // RepositorySpec is a repository as a scenario states it.
 type RepositorySpec struct {

@@ -39,7 +39,7 @@ func (s *Service) authorize(ctx context.Context, principal, action, resource str
 	}
 	set := policyeval.Set{Endpoint: info.Caller.EndpointPolicies}
 	var tags, resourceTags []resourceTag
-	if facts := s.principal(principal); facts != nil {
+	if facts := s.principal(ctx, principal); facts != nil {
 		set.Identity = facts.Policies
 		for k, v := range facts.Tags {
 			tags = append(tags, resourceTag{"aws:PrincipalTag/" + k, v})

@@ -1,7 +1,9 @@
 package registry
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/ecrlink/ecrlink/registry/identity"
 )
@@ -10,40 +12,65 @@ import (
 // its identity policies and tags (see package identity).
 type Identity = identity.Identity
 
-// SetIdentities replaces the Service's identities at run time; requests
-// already authenticated finish with the table they started with. On error
-// nothing changes.
+// Settings are what a scenario decides of ECR itself, beside its network:
+// the identities and the token lifetime. A Settings never changes; a
+// request reads the one it was stamped with (WithSettings), so a request
+// under way keeps the identities its scenario had, whatever replaces them.
+type Settings struct {
+	identities    *identity.Table
+	tokenLifetime time.Duration
+}
+
+// NewSettings compiles ids. With exclusive, a key not listed is refused
+// as ECR refuses a key IAM does not know (UnrecognizedClientException);
+// without, it acts as the account root, unverified. A zero lifetime is
+// ECR's 12 hours.
+func NewSettings(ids []Identity, exclusive bool, tokenLifetime time.Duration) (*Settings, error) {
+	t, err := identity.New(ids)
+	if err != nil {
+		return nil, fmt.Errorf("registry identities: %w", err)
+	}
+	t.Exclusive = exclusive
+	return &Settings{identities: t, tokenLifetime: tokenLifetime}, nil
+}
+
+type settingsKey struct{}
+
+// WithSettings returns ctx carrying st for the requests the Service
+// serves with it.
+func WithSettings(ctx context.Context, st *Settings) context.Context {
+	return context.WithValue(ctx, settingsKey{}, st)
+}
+
+// settings are the request's, else the Service's own (SetIdentities).
+func (s *Service) settings(ctx context.Context) *Settings {
+	if st, ok := ctx.Value(settingsKey{}).(*Settings); ok && st != nil {
+		return st
+	}
+	return s.defaults.Load()
+}
+
+// SetIdentities replaces the identities of requests that carry no
+// Settings of their own; on error nothing changes.
 func (s *Service) SetIdentities(ids []Identity) error {
-	t, err := identity.New(ids)
+	st, err := NewSettings(ids, false, 0)
 	if err != nil {
-		return fmt.Errorf("registry identities: %w", err)
+		return err
 	}
-	s.identities.Store(t)
+	s.defaults.Store(st)
 	return nil
 }
 
-// SetOnlyIdentities is SetIdentities, but a key not listed is refused as
-// ECR refuses a key IAM does not know (UnrecognizedClientException).
-func (s *Service) SetOnlyIdentities(ids []Identity) error {
-	t, err := identity.New(ids)
-	if err != nil {
-		return fmt.Errorf("registry identities: %w", err)
-	}
-	t.Exclusive = true
-	s.identities.Store(t)
-	return nil
-}
-
-// identity looks up an access key in the current table; exclusive says
+// identity looks up an access key in the request's table; exclusive says
 // whether a key it does not list is refused.
-func (s *Service) identity(accessKeyID string) (id Identity, ok, exclusive bool) {
-	t := s.identities.Load()
+func (s *Service) identity(ctx context.Context, accessKeyID string) (id Identity, ok, exclusive bool) {
+	t := s.settings(ctx).identities
 	id, ok = t.Key(accessKeyID)
 	return id, ok, t.Exclusive
 }
 
 // principal returns what authorization knows of principal: its identity
 // policies and tags, or nil for a principal no identity names.
-func (s *Service) principal(principal string) *identity.Principal {
-	return s.identities.Load().Principal(principal)
+func (s *Service) principal(ctx context.Context, principal string) *identity.Principal {
+	return s.settings(ctx).identities.Principal(principal)
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/registry/distlog"
-	"github.com/ecrlink/ecrlink/registry/identity"
 	"github.com/ecrlink/ecrlink/registry/keylock"
 	"github.com/ecrlink/ecrlink/registry/metastore"
 	"github.com/ecrlink/ecrlink/registry/tokens"
@@ -40,18 +39,15 @@ type Service struct {
 	s3     *minio.Client // nil unless Config.S3
 	// secret signs distribution's upload state in every registry.
 	secret string
-	// identities is the current identity table (SetIdentities);
-	// policies caches compiled repository and registry policies.
-	identities atomic.Pointer[identity.Table]
-	policies   policyCache
+	// defaults are the identities and token lifetime of requests that
+	// carry no Settings (SetIdentities); policies caches compiled
+	// repository and registry policies.
+	defaults atomic.Pointer[Settings]
+	policies policyCache
 	// distLog routes distribution's logs to cfg.Logger (embed.go).
 	distLog *distlog.Logger
 	// bodies is the budget of API request bodies in flight (api_body.go).
 	bodies *semaphore.Weighted
-
-	// tokenLifetime is GetAuthorizationToken's (SetTokenLifetime); zero
-	// means ECR's 12 hours.
-	tokenLifetime atomic.Int64
 
 	// registries are those served, by account and region; addMu
 	// serialises AddRegistry, readers load the map without a lock.
