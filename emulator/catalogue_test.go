@@ -173,9 +173,14 @@ func catalogueFiles(t *testing.T) []string {
 	return files
 }
 
-// TestCatalogueFiles runs every catalogue file live: seed the images in a
-// VPC with a way out, load the file's VPC, do the client's action and
-// hold the journal's failing step to the file's expect line.
+// TestCatalogueFiles runs every catalogue file both ways: live (seed the
+// images in a VPC with a way out, load the file's VPC, do the client's
+// action and hold the journal's failing step to the file's expect line)
+// and through explain, which must name the same failing step and error
+// text; then, for a failing file, it applies explain's fixPatch through
+// the control API and holds explain and the live action to a pass
+// (catalogue_explain_test.go; explainBlind lists the files explain
+// cannot see by design, and why).
 func TestCatalogueFiles(t *testing.T) {
 	t.Parallel()
 	for _, file := range catalogueFiles(t) {
@@ -214,6 +219,10 @@ func TestCatalogueFiles(t *testing.T) {
 			case failed.Step != h.step:
 				t.Fatalf("expect: fail at %s, but it failed at %s: %s %s %d %q (client: %v)",
 					h.step, failed.Step, failed.Service, failed.Outcome, failed.Status, failed.Error, err)
+			}
+			ex := checkExplainAgrees(t, filepath.Base(file), h, data, failed)
+			if _, blind := explainBlind[filepath.Base(file)]; h.step != "" && !blind {
+				checkFixMends(t, inst, h, ex)
 			}
 		})
 	}

@@ -277,7 +277,7 @@ func (m *Model) endpointCaller(e *endpoint, src netip.Addr) *policyeval.Caller {
 
 // publicAddr6 is the IPv6 stand-in for a dual-stack name's public address.
 func publicAddr6(h awsname.Host) netip.Addr {
-	v := hash(h.String())
+	v := hash(nameOf(h))
 	return netip.AddrFrom16([16]byte{0x26, 0x00, 0x1f, 0x18, 0, 0, 0, 0, 0, 0, 0, 0, byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 

@@ -117,11 +117,19 @@ func hash(s string) uint64 {
 // to: S3's names in 52.216.0.0/15, the others in 52.94.0.0/16, both ranges
 // AWS's own.
 func publicAddr(h awsname.Host) netip.Addr {
-	v := hash(h.String())
+	v := hash(nameOf(h))
 	if h.Kind == awsname.StarportHost {
 		return netip.AddrFrom4([4]byte{52, byte(216 + v%2), byte(v >> 8), byte(1 + (v>>16)%254)})
 	}
 	return netip.AddrFrom4([4]byte{52, 94, byte(v >> 8), byte(1 + (v>>16)%254)})
+}
+
+// nameOf is h's name without the Host header's port: the address a name
+// resolves to cannot depend on the port a client happened to use, or the
+// live journal (which sees the port) and explain (which does not) differ.
+func nameOf(h awsname.Host) string {
+	h.Port = ""
+	return h.String()
 }
 
 // fargateAuthOwnNetwork reports whether a Fargate platform version fetches

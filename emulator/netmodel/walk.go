@@ -182,7 +182,11 @@ func (m *Model) hopsOf(w Walk, tr *Trace) []plannedHop {
 		{step: reqinfo.StepAuth, host: api, actions: []string{"ecr:GetAuthorizationToken"}, resource: "*", principal: principal, kind: hopAPI},
 		{step: reqinfo.StepAuth, host: reg, principal: principal, kind: hopRegistry},
 	}
-	m.noteRepository(account, reg.Region, img.Repository, tr)
+	m.noteRepository(account, reg.Region, img, w.Push, tr)
+	if n := len(m.s.Faults); n > 0 {
+		tr.Assumed = append(tr.Assumed, fmt.Sprintf("the scenario's %d fault(s) are not walked: explain decides names, routes and "+
+			"policies; an injected fault fires only on the live server", n))
+	}
 	if w.Push {
 		return append(hops,
 			plannedHop{step: reqinfo.StepBlob, host: reg, actions: []string{"ecr:BatchCheckLayerAvailability"}, resource: repo, principal: principal, kind: hopRegistry},
@@ -223,14 +227,28 @@ func (m *Model) principal() string {
 	return awsname.RootARN(m.s.Region, m.s.Account)
 }
 
-// noteRepository records the assumption explain makes about a repository
-// the scenario does not name.
-func (m *Model) noteRepository(account, region, name string, tr *Trace) {
-	if _, _, ok := m.repository(account, region, name); ok {
-		return
+// noteRepository records the assumptions explain makes about the image:
+// a scenario names repositories, never the images pushed to them, so a
+// named repository's image (or, pushing to immutable tags, its absence)
+// is assumed as much as an unnamed repository is.
+func (m *Model) noteRepository(account, region string, img awsname.Image, push bool, tr *Trace) {
+	name := img.Repository
+	repo, _, ok := m.repository(account, region, name)
+	switch {
+	case !ok:
+		tr.Assumed = append(tr.Assumed, "repository "+name+" of "+account+" in "+region+
+			" is not named by the scenario: it is assumed to exist, with the image, and no repository policy")
+	case push && img.Digest == "" && repo.ImageTagMutability == "IMMUTABLE":
+		tr.Assumed = append(tr.Assumed, "repository "+name+" has immutable tags: the tag "+img.Tag+
+			" is assumed not to be in it yet")
+	case !push:
+		ref := name + ":" + img.Tag
+		if img.Digest != "" {
+			ref = name + "@" + img.Digest
+		}
+		tr.Assumed = append(tr.Assumed, "the image "+ref+" is assumed to have been pushed: the scenario names "+
+			"repositories, not the images in them")
 	}
-	tr.Assumed = append(tr.Assumed, "repository "+name+" of "+account+" in "+region+
-		" is not named by the scenario: it is assumed to exist, with the image, and no repository policy")
 }
 
 // presignerPrincipal is ECR's layer-download principal, as
