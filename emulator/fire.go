@@ -1,10 +1,15 @@
 package emulator
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -15,12 +20,53 @@ import (
 )
 
 // faultRequest is what the scenario's faults match a request by: its
-// service, action, repository (a registry request's; the API's is in its
-// body, which faults do not read) and the AWS name it is decided for.
-func (w *world) faultRequest(info *reqinfo.Info) faults.Request {
-	return faults.Request{Service: info.Class.Service, Action: info.Class.Action,
+// service, action, repository and the AWS name it is decided for. An API
+// call names its repository in its body: when a fault matches on one, the
+// body's start is read for it (a few KiB, before authentication: bounded
+// like any header) and put back for the service to read whole.
+func (w *world) faultRequest(r *http.Request, info *reqinfo.Info) faults.Request {
+	fr := faults.Request{Service: info.Class.Service, Action: info.Class.Action,
 		Repository: info.Class.Route.Name, Host: w.host(info).String()}
+	if w.byRepository && info.Class.Service == reqinfo.ServiceAPI && r.Body != nil {
+		fr.Repository = peekRepository(r)
+	}
+	return fr
 }
+
+// maxPeek bounds what is read of an API body to find its repositoryName;
+// the SDKs write it among the first members.
+const maxPeek = 16 << 10
+
+// peekRepository reads the start of r's body for its repositoryName and
+// gives r the body back whole.
+func peekRepository(r *http.Request) string {
+	head := make([]byte, maxPeek)
+	n, err := io.ReadFull(r.Body, head)
+	head = head[:n]
+	r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return ""
+	}
+	m := repositoryMember.FindSubmatch(head)
+	if m == nil {
+		return ""
+	}
+	var name string
+	if json.Unmarshal(m[1], &name) != nil {
+		return ""
+	}
+	return name
+}
+
+var repositoryMember = regexp.MustCompile(`"repositoryName"\s*:\s*("(?:[^"\\]|\\.)*")`)
+
+// readCloser is a body read from r and closed by c.
+type readCloser struct {
+	io.Reader
+	c io.Closer
+}
+
+func (b readCloser) Close() error { return b.c.Close() }
 
 // injectFault fires the world's first fault that owns the request, if
 // it fires: ok false means the fault answered (or dropped) the request;
@@ -31,7 +77,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, wd *world, 
 	if wd.faults == nil {
 		return w, nil, true
 	}
-	fr := wd.faultRequest(info)
+	fr := wd.faultRequest(r, info)
 	f, fired := wd.faults.Decide(fr)
 	if !fired {
 		return w, nil, true

@@ -22,6 +22,9 @@ type world struct {
 	model  *netmodel.Model
 	hold   time.Duration
 	faults *faults.Set // the scenario's injections; nil never fires
+	// byRepository says a fault matches on a repository, which an API
+	// call names in its body (fire.go).
+	byRepository bool
 	// settings are the world's identities and token lifetime, stamped on
 	// each request for registry.
 	settings *registry.Settings
@@ -47,7 +50,11 @@ func scenarioWorld(sc *scenario.Scenario) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &world{sc: sc, model: m, hold: time.Duration(sc.Hold), faults: faults.New(sc.Faults, nil), settings: st}, nil
+	w := &world{sc: sc, model: m, hold: time.Duration(sc.Hold), faults: faults.New(sc.Faults, nil), settings: st}
+	for _, f := range sc.Faults {
+		w.byRepository = w.byRepository || f.Match.Repository != ""
+	}
+	return w, nil
 }
 
 // hop is what the world decides for a request with facts info.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -436,4 +437,20 @@ func TestBadScenariosChangeNothing(t *testing.T) {
 
 func containsAny(s string, subs []string) bool {
 	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
+}
+
+// TestScenarioFaultByRepositoryOnTheAPI: a fault matching a repository
+// fires on an API call naming it in its body, and not on another's.
+func TestScenarioFaultByRepositoryOnTheAPI(t *testing.T) {
+	t.Parallel()
+	doc := strings.Replace(privateVPC, "repositories: [{ name: app }]", "repositories: [{ name: app }, { name: other }]", 1) +
+		"faults: [{ match: { service: ecr.api, repository: app }, effect: throttle }]\n"
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: parseScenario(t, doc)})
+	_, err := inst.ECR().DescribeImages(t.Context(), &ecr.DescribeImagesInput{RepositoryName: aws.String("app")})
+	if err == nil || !strings.Contains(err.Error(), "ThrottlingException") {
+		t.Fatalf("DescribeImages of app: %v, want ThrottlingException", err)
+	}
+	if _, err := inst.ECR().DescribeImages(t.Context(), &ecr.DescribeImagesInput{RepositoryName: aws.String("other")}); err != nil {
+		t.Fatalf("DescribeImages of other: %v", err)
+	}
 }
