@@ -14,9 +14,8 @@ import (
 )
 
 // explainBlind are the catalogue files whose failure explain cannot see
-// by design: it walks names, routes and policies, not the images a
-// registry holds nor the faults a scenario injects (netmodel/walk_test.go's
-// differs). Each names the assumption explain must state instead, so
+// by design: it walks names, routes, policies and faults, not the images
+// a registry holds (netmodel/walk_test.go's differs). Each names the assumption explain must state instead, so
 // the blind spot is said, not silent; explain passes them, and there is
 // no fixPatch to apply, because the failure is not a scenario matter.
 var explainBlind = map[string]struct{ reason, assumed string }{
@@ -28,11 +27,6 @@ var explainBlind = map[string]struct{ reason, assumed string }{
 		"the image app:nope is assumed to have been pushed"},
 	"immutable-tag-overwritten.yaml": {"live: the tag exists and is immutable; explain does not know which tags exist",
 		"repository locked has immutable tags: the tag 1 is assumed not to be in it yet"},
-	"throttled-get-authorization-token.yaml": {"live: the throttle fault fires", "fault(s) are not walked"},
-	"throttled-manifest.yaml":                {"live: the throttle fault fires", "fault(s) are not walked"},
-	"throttled-logs.yaml":                    {"live: the throttle fault fires", "fault(s) are not walked"},
-	"layer-download-reset.yaml":              {"live: the reset fault fires", "fault(s) are not walked"},
-	"manifest-http-500.yaml":                 {"live: the http-500 fault fires", "fault(s) are not walked"},
 }
 
 // explained is explain's JSON output as a user reads it (DESIGN.md's

@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"s3shim":               {"policyeval", "sigv4", "awsname", "reqinfo"},
 	"cwlogs":               {"policyeval", "awsname", "reqinfo"},
 	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
-	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario"},
+	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario", "emulator/faults"}, // explain walks the faults as the live server fires them
 	"emulator/journal":     {},
 	"emulator/faults":      {"emulator/scenario"},
 	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},

@@ -2,7 +2,7 @@ package netmodel
 
 import (
 	"encoding/json"
-
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -128,8 +128,12 @@ type candidate struct {
 // first.
 func candidates(s *scenario.Scenario, tree any, tr *Trace) []candidate {
 	h := tr.FailedHop()
-	if h.Outcome == OutcomeDenied {
+	switch h.Outcome {
+	case OutcomeDenied:
 		return policyCandidates(s, tree, tr, h)
+	case OutcomeFault:
+		return []candidate{{words: fmt.Sprintf("remove fault %d (%s) from the scenario", h.Fault, s.Faults[h.Fault].Effect),
+			ops: []PatchOp{{Op: "remove", Path: fmt.Sprintf("/faults/%d", h.Fault)}}}}
 	}
 	return networkCandidates(s, h)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecrlink/ecrlink/awsname"
+	"github.com/ecrlink/ecrlink/emulator/faults"
 	"github.com/ecrlink/ecrlink/emulator/scenario"
 	"github.com/ecrlink/ecrlink/policyeval"
 	"github.com/ecrlink/ecrlink/reqinfo"
@@ -28,6 +29,7 @@ const (
 	OutcomeDenied   = "denied"
 	OutcomeHeld     = "held"
 	OutcomeNXDomain = "nxdomain"
+	OutcomeFault    = "fault"
 )
 
 // Trace is a walk's result: every hop up to and including the first that
@@ -60,6 +62,9 @@ type HopTrace struct {
 	Denial *policyeval.Decision
 	// Action is the action denied, when Outcome is denied.
 	Action string
+	// Fault is the index in the scenario's faults of the fault that fired
+	// on the hop, when Outcome is fault; -1 otherwise.
+	Fault int
 }
 
 // PolicyTrace is one policy a decision consulted: its type as the journal
@@ -100,8 +105,11 @@ func (m *Model) Walk(w Walk) (*Trace, error) {
 		m = m2
 	}
 	tr := &Trace{Image: w.Image, Push: w.Push, Client: m.s.Client, Failed: -1}
+	// The faults count as the live server counts them, from a fresh set:
+	// the walk is the first pull (or push) after the scenario is applied.
+	fs := faults.New(m.s.Faults, nil)
 	for _, hop := range m.hopsOf(w, tr) {
-		ht := m.walkHop(hop, tr)
+		ht := m.walkHop(hop, tr, fs)
 		tr.Hops = append(tr.Hops, ht)
 		if ht.Outcome != OutcomeAllowed {
 			tr.Failed = len(tr.Hops) - 1
@@ -184,8 +192,8 @@ func (m *Model) hopsOf(w Walk, tr *Trace) []plannedHop {
 	}
 	m.noteRepository(account, reg.Region, img, w.Push, tr)
 	if n := len(m.s.Faults); n > 0 {
-		tr.Assumed = append(tr.Assumed, fmt.Sprintf("the scenario's %d fault(s) are not walked: explain decides names, routes and "+
-			"policies; an injected fault fires only on the live server", n))
+		tr.Assumed = append(tr.Assumed, fmt.Sprintf("the scenario's %d fault(s) count one request per hop, as a first pull after "+
+			"the scenario is applied; the live client may make more (one per layer), which after and rate count too", n))
 	}
 	if w.Push {
 		return append(hops,
@@ -263,8 +271,8 @@ func presignerPrincipal(region string) string {
 const PresignerAccount = "812812325446"
 
 // walkHop decides one hop: the network, then the policies.
-func (m *Model) walkHop(p plannedHop, tr *Trace) HopTrace {
-	ht := HopTrace{Step: p.step, Host: p.host, Actions: p.actions, Resource: p.resource, Principal: p.principal}
+func (m *Model) walkHop(p plannedHop, tr *Trace, fs *faults.Set) HopTrace {
+	ht := HopTrace{Step: p.step, Host: p.host, Actions: p.actions, Resource: p.resource, Principal: p.principal, Fault: -1}
 	action := ""
 	if len(p.actions) > 0 {
 		action = p.actions[0]
@@ -279,6 +287,9 @@ func (m *Model) walkHop(p plannedHop, tr *Trace) HopTrace {
 		return ht
 	}
 	ht.Outcome = OutcomeAllowed
+	if m.fired(p, fs, &ht) {
+		return ht
+	}
 	for _, a := range p.actions {
 		req, set, paths := m.evaluation(p, a, ht.Decision.Caller)
 		d := policyeval.Evaluate(&req, &set)
@@ -290,6 +301,30 @@ func (m *Model) walkHop(p plannedHop, tr *Trace) HopTrace {
 		}
 	}
 	return ht
+}
+
+// fired reports whether a scenario fault fires on the hop, as the live
+// server fires them: after the network delivers it, before the service
+// decides, once per request of the hop. A slow answer is still the
+// service's.
+func (m *Model) fired(p plannedHop, fs *faults.Set, ht *HopTrace) bool {
+	actions := p.actions
+	if len(actions) == 0 {
+		actions = []string{""} // the registry's ping checks no action
+	}
+	repo := ""
+	if r, ok := awsname.ParseRepositoryARN(p.resource); ok && p.kind != hopLayer {
+		repo = r.Name
+	}
+	for _, a := range actions {
+		fr := faults.Request{Service: p.host.Service(), Action: a, Repository: repo, Host: p.host.String()}
+		f, ok := fs.Decide(fr)
+		if ok && f.Effect != "slow" {
+			ht.Outcome, ht.Error, ht.Fault, ht.Action = OutcomeFault, faults.ClientText(f.Effect, fr), f.Index, a
+			return true
+		}
+	}
+	return false
 }
 
 // deniedText is what the journal writes for a denial on each service

@@ -122,7 +122,12 @@ var walkCases = []walkCase{
 	{name: "missing repository", ref: "111122223333.dkr.ecr.us-east-1.amazonaws.com/missing:1",
 		differs: "live: 404 name unknown; explain assumes a repository the scenario does not name exists"},
 	{name: "throttled auth", patch: `[{"op":"add","path":"/faults","value":[{"match":{"action":"ecr:GetAuthorizationToken"},"effect":"throttle"}]}]`,
-		differs: "live: the fault fires; explain does not walk faults"},
+		service: "ecr.api", step: "auth", outcome: "fault", err: "ThrottlingException: Rate exceeded"},
+	{name: "reset layer download", patch: `[{"op":"add","path":"/faults","value":[{"match":{"service":"s3"},"effect":"reset"}]}]`,
+		service: "s3", step: "layer", outcome: "fault", err: "read: connection reset by peer"},
+	{name: "500 on the manifest", patch: `[{"op":"add","path":"/faults","value":[{"match":{"service":"ecr.dkr","action":"ecr:BatchGetImage"},"effect":"http-500"}]}]`,
+		service: "ecr.dkr", step: "manifest", outcome: "fault", err: "UNKNOWN"},
+	{name: "a fault after the first request", patch: `[{"op":"add","path":"/faults","value":[{"match":{"service":"s3"},"effect":"reset","after":1}]}]`},
 	{name: "immutable tag overwritten", push: true, ref: "111122223333.dkr.ecr.us-east-1.amazonaws.com/locked:1",
 		differs: "live: tag invalid; explain does not know which tags exist"},
 }
