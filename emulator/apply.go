@@ -104,6 +104,9 @@ func (s *Server) SetScenario(ctx context.Context, sc *scenario.Scenario) error {
 // Scenario is a parsed scenario (see package scenario).
 type Scenario = scenario.Scenario
 
+// MaxScenarioSize bounds a scenario document (scenario.MaxSize).
+const MaxScenarioSize = scenario.MaxSize
+
 // ParseScenario parses and validates a scenario document, YAML or JSON;
 // its errors are a scenario.Errors naming each field's path and line.
 func ParseScenario(data []byte) (*Scenario, error) { return scenario.Parse(data) }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ecrlink/ecrlink/emulator"
 )
@@ -38,12 +37,7 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 // readScenario reads and parses a scenario file, bounded as the parser
 // bounds documents.
 func readScenario(path string) (*emulator.Scenario, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
