@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario", "emulator/faults"}, // explain walks the faults as the live server fires them
 	"emulator/journal":     {},
 	"emulator/faults":      {"emulator/scenario"},
+	"emulator/dnsserver":   {},
 	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},
 	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":          {"emulator"},
