@@ -1,6 +1,9 @@
 package awsname
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMatchName(t *testing.T) {
 	t.Parallel()
@@ -24,4 +27,20 @@ func TestMatchName(t *testing.T) {
 			t.Errorf("MatchName(%q) = %v, %v; want %v, %v", tt.name, h.Kind, ok, tt.kind, tt.ok)
 		}
 	}
+}
+
+// FuzzMatchName: on a name without a port, MatchName agrees with ParseHost.
+func FuzzMatchName(f *testing.F) {
+	for _, s := range []string{"111122223333.dkr.ecr.us-east-1.amazonaws.com", "logs.us-east-1.amazonaws.com.", "example.com", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, ":[]") {
+			return
+		}
+		h, ok := MatchName(s)
+		if p := ParseHost(s); p != h || ok != p.IsAWS() {
+			t.Fatalf("MatchName(%q) = %+v, %v; ParseHost gives %+v", s, h, ok, p)
+		}
+	})
 }
