@@ -33,6 +33,7 @@ var allowed = map[string][]string{
 	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
 	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario", "emulator/faults"}, // explain walks the faults as the live server fires them
 	"emulator/journal":     {},
+	"emulator/ca":          {"awsname"},
 	"emulator/faults":      {"emulator/scenario"},
 	"emulator/dnsserver":   {},
 	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},
