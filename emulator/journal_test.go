@@ -137,7 +137,7 @@ func TestControlAPIOnlyOnDirectNames(t *testing.T) {
 		}
 	}
 	for _, r := range readJournal(t, inst) {
-		if r.Host == inst.Host() {
+		if r.RawHost == inst.Host() {
 			t.Errorf("the control API was journaled: %+v", r)
 		}
 	}

@@ -203,7 +203,7 @@ func TestScenarioS3GatewayMissingHoldsLayers(t *testing.T) {
 	if _, err := got.ConfigFile(); err == nil {
 		t.Fatal("the config blob came through without the S3 gateway")
 	}
-	if r := lastRecord(t, inst, "s3", "layer"); r.Outcome != journal.OutcomeHeld || !strings.Contains(r.Host, "starport") && r.Route.Via != journal.ViaBlocked {
+	if r := lastRecord(t, inst, "s3", "layer"); r.Outcome != journal.OutcomeHeld || !strings.Contains(r.Host, "starport") || r.Route.Via != journal.ViaBlocked {
 		t.Fatalf("layer record: %+v", r)
 	}
 	if r := lastRecord(t, inst, "ecr.dkr", "manifest"); r.Outcome != journal.OutcomeAllowed {
