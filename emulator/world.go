@@ -50,7 +50,10 @@ func scenarioWorld(sc *scenario.Scenario) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &world{sc: sc, model: m, hold: time.Duration(sc.Hold), faults: faults.New(sc.Faults, nil), settings: st}
+	w := &world{sc: sc, model: m, hold: time.Duration(sc.Hold), settings: st}
+	if len(sc.Faults) > 0 { // no set, no fault lookup on every request
+		w.faults = faults.New(sc.Faults, nil)
+	}
 	for _, f := range sc.Faults {
 		w.byRepository = w.byRepository || f.Match.Repository != ""
 	}
