@@ -29,6 +29,8 @@ type serveFlags struct {
 	scenario     string
 	controlToken string
 	journalFile  string
+	// watch re-reads scenario when the file changes.
+	watch bool
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -48,6 +50,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.s3.RootDirectory, "s3-root", env("ECRLINK_S3_ROOT", "ecrlink"), "prefix of every object ecrlink writes (ECRLINK_S3_ROOT)")
 	fs.BoolVar(&f.s3.SkipVerify, "s3-tls-skip-verify", env("ECRLINK_S3_TLS_SKIP_VERIFY", "") == "true", "do not verify the S3 server's certificate; the endpoint's scheme turns TLS on (ECRLINK_S3_TLS_SKIP_VERIFY=true)")
 	fs.StringVar(&f.scenario, "scenario", env("ECRLINK_SCENARIO", ""), "decide every request in the VPC this YAML or JSON file describes (ECRLINK_SCENARIO)")
+	fs.BoolVar(&f.watch, "watch", env("ECRLINK_WATCH", "") == "true", "re-read --scenario when the file changes; an invalid file is logged and the scenario in force kept (ECRLINK_WATCH=true)")
 	fs.StringVar(&f.controlToken, "control-token", env("ECRLINK_CONTROL_TOKEN", ""), "require Authorization: Bearer TOKEN on /_ecrlink/; without it only loopback clients may use it (ECRLINK_CONTROL_TOKEN)")
 	fs.StringVar(&f.journalFile, "journal-file", env("ECRLINK_JOURNAL_FILE", ""), "append every request's journal record to this file as NDJSON (ECRLINK_JOURNAL_FILE)")
 	fs.StringVar(&f.logLevel, "log-level", env("ECRLINK_LOG_LEVEL", "info"), "debug, info, warn or error (ECRLINK_LOG_LEVEL)")
@@ -56,6 +59,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	if f.watch && f.scenario == "" {
+		return nil, errors.New("--watch needs --scenario")
 	}
 	return f, nil
 }
@@ -95,8 +101,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	cfg := emulator.Config{Addr: f.listen, Logger: logger, Account: f.account, Region: f.region, DataDir: f.dataDir,
 		ControlToken: f.controlToken}
+	var watcher *scenarioWatcher
 	if f.scenario != "" {
-		sc, err := readScenario(f.scenario)
+		read := readScenario
+		if f.watch {
+			watcher = &scenarioWatcher{path: f.scenario, logger: logger}
+			read = func(string) (*emulator.Scenario, error) { return watcher.load() }
+		}
+		sc, err := read(f.scenario)
 		if err != nil {
 			fmt.Fprintf(stderr, "ecrlink serve: --scenario %s:\n%v\n", f.scenario, err)
 			return 2
@@ -132,7 +144,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	u := srv.URL()
 	fmt.Fprintf(stdout, "ecrlink %s: ECR for account %s in %s at %s — API: aws ecr --endpoint-url %s …; registry: %s/REPOSITORY; data: %s\n",
 		version(), srv.Account(), srv.Region(), u, u, srv.Addr(), where)
+	watched := make(chan struct{})
+	if watcher != nil {
+		watcher.apply = srv.SetScenario
+		go func() { defer close(watched); watcher.run(ctx) }()
+	} else {
+		close(watched)
+	}
 	<-ctx.Done()
+	<-watched // no scenario is applied to a server shutting down
 	logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
