@@ -27,6 +27,7 @@ commands:
   journal    print a running ecrlink's request journal (--follow to stream)
   policy     simulate or validate IAM policies (see 'ecrlink policy -h')
   explain    walk a pull or push in a scenario: where it fails, and the fix
+  health     exit 0 if a running ecrlink (or --url) answers; for container health checks
   version    print the version
 `
 
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runPolicy(args[1:], stdin, stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "health":
+		return runHealth(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "ecrlink", version())
 		return 0
