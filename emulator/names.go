@@ -144,8 +144,8 @@ func (s *Server) Hosts() string {
 	return b.String()
 }
 
-// names are the AWS names of the registries served: the registry, the
-// API, the layer bucket (regional, and the old global name in us-east-1)
+// names are the AWS names of the registries served: the registry and
+// the API (with their dual-stack names), the layer bucket (regional, and the old global name in us-east-1)
 // and CloudWatch Logs, each once, in a stable order.
 func (s *Server) names(wd *world) []awsname.Host {
 	regs := append([]awsname.Registry{s.svc.Home()}, s.cfg.Registries...)
@@ -164,12 +164,18 @@ func (s *Server) names(wd *world) []awsname.Host {
 		}
 	}
 	for _, reg := range regs {
-		suffix := awsname.PartitionOf(reg.Region).DNSSuffix
-		add(awsname.Host{Kind: awsname.RegistryHost, Account: reg.Account, Region: reg.Region, Suffix: suffix})
+		p := awsname.PartitionOf(reg.Region)
+		add(awsname.Host{Kind: awsname.RegistryHost, Account: reg.Account, Region: reg.Region, Suffix: p.DNSSuffix})
+		if p.RegistryDualStackSuffix != "" {
+			add(awsname.Host{Kind: awsname.RegistryHost, Account: reg.Account, Region: reg.Region, Suffix: p.RegistryDualStackSuffix, DualStack: true})
+		}
 	}
 	for _, reg := range regs {
 		suffix := awsname.PartitionOf(reg.Region).DNSSuffix
 		add(awsname.Host{Kind: awsname.APIHost, Region: reg.Region, Suffix: suffix})
+		if ds := awsname.PartitionOf(reg.Region).DualStackSuffix; ds != "" {
+			add(awsname.Host{Kind: awsname.APIHost, Region: reg.Region, Suffix: ds, DualStack: true, Short: true})
+		}
 		add(awsname.Host{Kind: awsname.StarportHost, Region: reg.Region, Suffix: suffix})
 		if reg.Region == "us-east-1" {
 			add(awsname.Host{Kind: awsname.StarportHost, Region: reg.Region, Suffix: suffix, Global: true})
