@@ -49,25 +49,7 @@ func BenchmarkPullTLS256MiB(b *testing.B) {
 		{name: "tls", base: "https://" + plainDkr, auth: token, client: &http.Client{Transport: toTLS}},
 		{name: "proxy", base: "https://" + plainDkr, auth: token, client: inst.ProxyClient()},
 	}
-	for _, t := range targets {
-		if err := t.pull("bench/app", "v1"); err != nil { // warm caches alike
-			b.Fatalf("%s: %v", t.name, err)
-		}
-		t.bytes, t.took = 0, 0
-	}
-	i := 0
-	for b.Loop() {
-		for j := range targets {
-			t := targets[(i+j)%len(targets)]
-			if err := t.pull("bench/app", "v1"); err != nil {
-				b.Fatalf("%s: %v", t.name, err)
-			}
-		}
-		i++
-	}
-	for _, t := range targets {
-		b.ReportMetric(t.mbps(), t.name+"-MB/s")
-	}
+	pullInTurn(b, targets, "bench/app", "v1")
 	b.ReportMetric(targets[1].mbps()/targets[0].mbps(), "tls/http")
 	b.ReportMetric(targets[2].mbps()/targets[0].mbps(), "proxy/http")
 }
