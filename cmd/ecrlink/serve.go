@@ -29,6 +29,7 @@ type serveFlags struct {
 	scenario     string
 	controlToken string
 	journalFile  string
+	edges        edgeFlags
 	// watch re-reads scenario when the file changes.
 	watch bool
 }
@@ -53,6 +54,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.BoolVar(&f.watch, "watch", env("ECRLINK_WATCH", "") == "true", "re-read --scenario when the file changes; an invalid file is logged and the scenario in force kept (ECRLINK_WATCH=true)")
 	fs.StringVar(&f.controlToken, "control-token", env("ECRLINK_CONTROL_TOKEN", ""), "require Authorization: Bearer TOKEN on /_ecrlink/; without it only loopback clients may use it (ECRLINK_CONTROL_TOKEN)")
 	fs.StringVar(&f.journalFile, "journal-file", env("ECRLINK_JOURNAL_FILE", ""), "append every request's journal record to this file as NDJSON (ECRLINK_JOURNAL_FILE)")
+	f.edges.register(fs)
 	fs.StringVar(&f.logLevel, "log-level", env("ECRLINK_LOG_LEVEL", "info"), "debug, info, warn or error (ECRLINK_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -136,6 +138,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		cfg.DataDir, cfg.S3 = "", &s3
 		where = s3.Endpoint + "/" + s3.Bucket + "/" + s3.RootDirectory
 	}
+	if err := f.edges.configure(&cfg, f.dataDir, f.ephemeral); err != nil {
+		fmt.Fprintln(stderr, "ecrlink serve:", err)
+		return 2
+	}
 	srv, err := emulator.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "ecrlink serve:", err)
@@ -144,6 +150,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	u := srv.URL()
 	fmt.Fprintf(stdout, "ecrlink %s: ECR for account %s in %s at %s — API: aws ecr --endpoint-url %s …; registry: %s/REPOSITORY; data: %s\n",
 		version(), srv.Account(), srv.Region(), u, u, srv.Addr(), where)
+	f.edges.announce(stdout, srv)
 	watched := make(chan struct{})
 	if watcher != nil {
 		watcher.apply = srv.SetScenario
