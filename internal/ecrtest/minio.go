@@ -75,6 +75,10 @@ func (m *MinIO) Client(t testing.TB) *minio.Client {
 	return client
 }
 
+// MinIOBinary is the MinIO server the tests run, found as StartMinIO finds
+// it; false when there is none.
+func MinIOBinary() (string, bool) { return minioBinary() }
+
 // minioBinary finds the server: $ECRLINK_MINIO, PATH, then $GOPATH/bin.
 func minioBinary() (string, bool) {
 	if p := os.Getenv("ECRLINK_MINIO"); p != "" {
