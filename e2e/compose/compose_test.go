@@ -80,8 +80,9 @@ func TestCompose(t *testing.T) {
 
 	port := freePort(t)
 	token := "e2e-" + randomHex(t)
+	prefix := freePrefix(t)
 	env := append(os.Environ(),
-		"ECRLINK_VPC_PREFIX="+freePrefix(t),
+		"ECRLINK_VPC_PREFIX="+prefix,
 		"ECRLINK_PORT="+port,
 		"ECRLINK_CONTROL_TOKEN="+token,
 		"ECRLINK_SCENARIOS="+scenarios,
@@ -94,20 +95,25 @@ func TestCompose(t *testing.T) {
 		args: []string{"-p", project, "-f", filepath.Join(root, "docker-compose.yml")}}
 	t.Cleanup(c.down)
 
+	// docker compose up is the whole set-up: the client starts once
+	// ecrlink is healthy, pushes, pulls and exits.
 	start := time.Now()
-	c.must(3*time.Minute, "up", "-d", "--no-build", "ecrlink", "blackhole", "refused")
+	c.must(3*time.Minute, "up", "-d", "--no-build")
 	ctl := &control{t: t, base: "http://127.0.0.1:" + port, token: token}
 	ctl.waitHealthy(c)
 	t.Logf("up and healthy in %s", time.Since(start).Round(time.Millisecond))
-
-	// The client pushes and pulls through ecrlink's DNS and TLS.
-	start = time.Now()
-	out, err := c.run(2*time.Minute, "run", "--rm", "-T", "client")
-	if err != nil || !strings.Contains(out, "client: pulled "+registryHost+"/app:demo@sha256:") {
+	out, code := c.waitExit("client")
+	t.Logf("client from up exited %d after %s", code, time.Since(start).Round(time.Millisecond))
+	if code != 0 || !strings.Contains(out, "client: pulled "+registryHost+"/app:demo@sha256:") {
 		c.logs()
-		t.Fatalf("client: %v\n%s", err, out)
+		t.Fatalf("client: exit %d\n%s", code, out)
 	}
-	t.Logf("client pushed and pulled in %s", time.Since(start).Round(time.Millisecond))
+	// ecrlink's DNS server gave its TLS listener's address for both names.
+	for _, host := range []string{apiHost, registryHost} {
+		if want := "client: " + host + " resolves to " + prefix + ".10\n"; !strings.Contains(out, want) {
+			t.Errorf("client output lacks %q:\n%s", want, out)
+		}
+	}
 	recs := ctl.journal()
 	for _, want := range []struct{ host, method, path string }{
 		{apiHost, "POST", "/"}, // GetAuthorizationToken, by the credential helper
@@ -125,17 +131,23 @@ func TestCompose(t *testing.T) {
 	ctl.waitScenario(func(doc string) bool { return !strings.Contains(doc, "vpce-0dkr") })
 	start = time.Now()
 	out, err = c.run(2*time.Minute, "run", "--rm", "-T", "-e", "CLIENT_TIMEOUT=10s", "client")
+	// The registry name now resolves to the blackhole; the API name still
+	// to the TLS listener, so the credential helper would work.
+	if want := "client: " + registryHost + " resolves to " + prefix + ".11\n"; !strings.Contains(out, want) {
+		t.Errorf("client output lacks %q:\n%s", want, out)
+	}
 	if err == nil || !strings.Contains(out, "no answer within CLIENT_TIMEOUT") {
 		c.logs()
 		t.Fatalf("client with the ecr.dkr endpoint missing: %v, want a failure timing out\n%s", err, out)
 	}
-	t.Logf("client failed as expected in %s:\n%s", time.Since(start).Round(time.Millisecond), lastLines(out, 3))
+	t.Logf("client failed as expected in %s:\n%s", time.Since(start).Round(time.Millisecond), out)
 
 	// Fix it: picked up without a restart.
 	writeFile(t, scenario, healthy)
 	ctl.waitScenario(func(doc string) bool { return strings.Contains(doc, "vpce-0dkr") })
 	out, err = c.run(2*time.Minute, "run", "--rm", "-T", "client")
-	if err != nil || !strings.Contains(out, "client: pulled ") {
+	if err != nil || !strings.Contains(out, "client: pulled ") ||
+		!strings.Contains(out, "client: "+registryHost+" resolves to "+prefix+".10\n") {
 		c.logs()
 		t.Fatalf("client after the fix: %v\n%s", err, out)
 	}
@@ -301,6 +313,27 @@ func (c *composeRun) must(timeout time.Duration, args ...string) {
 		c.logs()
 		c.t.Fatalf("%s %s: %v\n%s", strings.Join(c.cmd, " "), strings.Join(args, " "), err, out)
 	}
+}
+
+// waitExit waits for service's container to exit, returning its output
+// and exit code.
+func (c *composeRun) waitExit(service string) (string, int) {
+	c.t.Helper()
+	id, err := c.run(time.Minute, "ps", "-a", "-q", service)
+	if id = strings.TrimSpace(id); err != nil || id == "" {
+		c.logs()
+		c.t.Fatalf("no %s container: %v %s", service, err, id)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	code, err := exec.CommandContext(ctx, "docker", "wait", id).Output()
+	if err != nil {
+		c.logs()
+		c.t.Fatalf("docker wait %s: %v", service, err)
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(code)))
+	out, _ := exec.Command("docker", "logs", id).CombinedOutput()
+	return string(out), n
 }
 
 // logs puts the services' logs in the test log, for a failure's reader.
@@ -500,12 +533,4 @@ func copyFile(t *testing.T, src, dst string, mode os.FileMode) {
 	if err := os.WriteFile(dst, b, mode); err != nil && !errors.Is(err, os.ErrExist) {
 		t.Fatal(err)
 	}
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,6 +63,17 @@ func run() error {
 	layer := filepath.Join(dir, "layer.tar")
 	if err := os.WriteFile(layer, layerTar("hello from the compose client\n"), 0o600); err != nil {
 		return err
+	}
+	// What the names resolve to, for the reader: ecrlink's DNS server
+	// decides it from the scenario (its TLS listener, the blackhole, the
+	// refused address, or no such host).
+	for _, host := range []string{"api.ecr." + regionOf(registry) + ".amazonaws.com", registry} {
+		addrs, err := net.DefaultResolver.LookupHost(context.Background(), host)
+		if err != nil {
+			fmt.Printf("client: %s: %v\n", host, err)
+			continue
+		}
+		fmt.Printf("client: %s resolves to %s\n", host, strings.Join(addrs, " "))
 	}
 	env := append(os.Environ(), "DOCKER_CONFIG="+dir)
 	crane := envOr("CRANE", "crane")
@@ -108,6 +120,15 @@ func layerTar(content string) []byte {
 	_, _ = tw.Write([]byte(content))
 	_ = tw.Close()
 	return b.Bytes()
+}
+
+// regionOf is the region in ACCOUNT.dkr.ecr.REGION.amazonaws.com.
+func regionOf(registry string) string {
+	parts := strings.Split(registry, ".")
+	if len(parts) > 3 {
+		return parts[3]
+	}
+	return "us-east-1"
 }
 
 func envOr(name, dflt string) string {
