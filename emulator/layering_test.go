@@ -15,33 +15,35 @@ import (
 // the table and never up; a package not listed fails the test, so each new
 // one is placed deliberately.
 var allowed = map[string][]string{
-	"policyeval":           {},
-	"sigv4":                {},
-	"awsname":              {},
-	"reqinfo":              {"awsname", "policyeval"},
-	"registry/memdriver":   {},
-	"registry/lifecycle":   {},
-	"registry/longnames":   {},
-	"registry/metastore":   {},
-	"registry/keylock":     {},
-	"registry/identity":    {"policyeval", "awsname"},
-	"registry/distlog":     {},
-	"registry/tokens":      {"registry/metastore"},
-	"registry":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry/memdriver", "registry/lifecycle", "registry/longnames", "registry/metastore", "registry/tokens", "registry/keylock", "registry/identity", "registry/distlog"},
-	"s3shim":               {"policyeval", "sigv4", "awsname", "reqinfo"},
-	"cwlogs":               {"policyeval", "awsname", "reqinfo"},
-	"emulator/scenario":    {"policyeval", "awsname", "reqinfo"},
-	"emulator/netmodel":    {"policyeval", "awsname", "reqinfo", "emulator/scenario", "emulator/faults"}, // explain walks the faults as the live server fires them
-	"emulator/journal":     {},
-	"emulator/ca":          {"awsname"},
-	"emulator/faults":      {"emulator/scenario"},
-	"emulator/dnsserver":   {},
-	"emulator/proxy":       {"awsname"},
-	"emulator/blackhole":   {}, // beside DESIGN.md's network packages: the address of "no route"
-	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults", "emulator/ca", "emulator/dnsserver", "emulator/proxy", "emulator/blackhole"},
-	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
-	"cmd/ecrlink":          {"emulator"},
-	"internal/ecrtest":     {}, // the tests' shared helpers
+	"policyeval":              {},
+	"sigv4":                   {},
+	"awsname":                 {},
+	"reqinfo":                 {"awsname", "policyeval"},
+	"registry/memdriver":      {},
+	"registry/lifecycle":      {},
+	"registry/longnames":      {},
+	"registry/metastore":      {},
+	"registry/keylock":        {},
+	"registry/identity":       {"policyeval", "awsname"},
+	"registry/distlog":        {},
+	"registry/tokens":         {"registry/metastore"},
+	"registry":                {"policyeval", "sigv4", "awsname", "reqinfo", "registry/memdriver", "registry/lifecycle", "registry/longnames", "registry/metastore", "registry/tokens", "registry/keylock", "registry/identity", "registry/distlog"},
+	"s3shim":                  {"policyeval", "sigv4", "awsname", "reqinfo"},
+	"cwlogs":                  {"policyeval", "awsname", "reqinfo"},
+	"emulator/scenario":       {"policyeval", "awsname", "reqinfo"},
+	"emulator/netmodel":       {"policyeval", "awsname", "reqinfo", "emulator/scenario", "emulator/faults"}, // explain walks the faults as the live server fires them
+	"emulator/journal":        {},
+	"emulator/ca":             {"awsname"},
+	"emulator/faults":         {"emulator/scenario"},
+	"emulator/dnsserver":      {},
+	"emulator/proxy":          {"awsname"},
+	"emulator/blackhole":      {}, // beside DESIGN.md's network packages: the address of "no route"
+	"emulator":                {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults", "emulator/ca", "emulator/dnsserver", "emulator/proxy", "emulator/blackhole"},
+	"emulator/ecrlinktest":    {"emulator", "internal/ecrtest"},
+	"cmd/ecrlink":             {"emulator"},
+	"internal/ecrtest":        {}, // the tests' shared helpers
+	"e2e/compose":             {}, // tests only: docker-compose.yml end to end
+	"examples/compose/client": {}, // docker-compose.yml's example client: drives crane, standard library only
 }
 
 // stdlibOnly packages may import nothing outside the standard library;
