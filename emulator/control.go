@@ -33,6 +33,14 @@ func (s *Server) control() http.Handler {
 	mux.HandleFunc("PUT /_ecrlink/scenario", s.putScenario)
 	mux.HandleFunc("PATCH /_ecrlink/scenario", s.patchScenario)
 	mux.HandleFunc("POST /_ecrlink/reset", s.reset)
+	mux.HandleFunc("GET /_ecrlink/ca.pem", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		w.Write(s.ca.CertPEM())
+	})
+	mux.HandleFunc("GET /_ecrlink/hosts", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, s.Hosts())
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no control API at " + r.Method + " " + r.URL.Path})
 	})

@@ -36,7 +36,9 @@ var allowed = map[string][]string{
 	"emulator/ca":          {"awsname"},
 	"emulator/faults":      {"emulator/scenario"},
 	"emulator/dnsserver":   {},
-	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults"},
+	"emulator/proxy":       {"awsname"},
+	"emulator/blackhole":   {}, // beside DESIGN.md's network packages: the address of "no route"
+	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults", "emulator/ca", "emulator/dnsserver", "emulator/proxy", "emulator/blackhole"},
 	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":          {"emulator"},
 	"internal/ecrtest":     {}, // the tests' shared helpers

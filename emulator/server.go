@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecrlink/ecrlink/awsname"
 	"github.com/ecrlink/ecrlink/cwlogs"
+	"github.com/ecrlink/ecrlink/emulator/ca"
 	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/scenario"
 
@@ -103,6 +104,22 @@ type Config struct {
 	JournalCapacity int
 	// JournalFile, if set, receives every record as an NDJSON line.
 	JournalFile io.Writer
+	// TLSAddr, if set, is where AWS names are served over TLS, with a
+	// certificate by SNI from CA. Without it the CONNECT proxy on the main
+	// listener still reaches the same TLS server, in process.
+	TLSAddr string
+	// CA issues the TLS server's certificates; nil means an in-memory CA
+	// made at Start.
+	CA *ca.CA
+	// DNSAddr, if set, is where a DNS server answers AWS names as the
+	// scenario resolves them (names.go), over UDP and TCP.
+	DNSAddr string
+	// BlackholeAddr, if set, is where names with no route resolve: a
+	// listener that drops every connection attempt.
+	BlackholeAddr string
+	// Advertise is what the DNS server, Hosts and the proxy give for each
+	// outcome; zero fields mean the listeners' own addresses.
+	Advertise Advertise
 
 	// newInfo computes a request's facts; nil means reqinfo.New. Tests
 	// count through it.
@@ -128,6 +145,7 @@ type Server struct {
 	ln       net.Listener
 	http     *http.Server
 	done     chan error
+	edges
 }
 
 // Start builds the service, listens and serves in the background.
@@ -165,13 +183,13 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		svc.Close()
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
-	s.http = &http.Server{
-		Handler:           withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler()),
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       cfg.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	handler := withBodyProgress(cfg.BodyTimeout, cfg.BodyMinBytes, s.handler())
+	if err := s.startEdges(ctx, handler); err != nil {
+		ln.Close()
+		svc.Close()
+		return nil, err
 	}
+	s.http = s.newHTTPServer(handler)
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil
 }
@@ -203,7 +221,7 @@ func (s *Server) PurgeUploads(ctx context.Context, olderThan time.Time) (int, er
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.stopping) // held requests end
 	s.journal.Close() // followers end, so the wait below does not
-	err := s.http.Shutdown(ctx)
+	err := errors.Join(s.http.Shutdown(ctx), s.stopEdges(ctx))
 	if serr := <-s.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}
@@ -223,6 +241,10 @@ func (s *Server) handler() http.Handler {
 		newInfo = reqinfo.New
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodConnect && r.TLS == nil {
+			s.proxy.ServeHTTP(w, r)
+			return
+		}
 		rec := &recording{start: time.Now(), next: s.cfg.Observer}
 		info := newInfo(r)
 		if info.Direct() && strings.HasPrefix(r.URL.Path, controlPrefix) {

@@ -27,6 +27,9 @@ commands:
   journal    print a running ecrlink's request journal (--follow to stream)
   policy     simulate or validate IAM policies (see 'ecrlink policy -h')
   explain    walk a pull or push in a scenario: where it fails, and the fix
+  ca         print ecrlink's CA certificate, or install it for the Docker daemon
+  hosts      print /etc/hosts lines for a running ecrlink's AWS names
+  env        print the environment a shell needs to use a running ecrlink's proxy
   version    print the version
 `
 
@@ -48,6 +51,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runPolicy(args[1:], stdin, stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "ca":
+		return runCA(ctx, args[1:], stdout, stderr)
+	case "hosts":
+		return runHosts(ctx, args[1:], stdout, stderr)
+	case "env":
+		return runEnv(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "ecrlink", version())
 		return 0

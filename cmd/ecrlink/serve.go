@@ -29,6 +29,7 @@ type serveFlags struct {
 	scenario     string
 	controlToken string
 	journalFile  string
+	edges        edgeFlags
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -50,6 +51,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.scenario, "scenario", env("ECRLINK_SCENARIO", ""), "decide every request in the VPC this YAML or JSON file describes (ECRLINK_SCENARIO)")
 	fs.StringVar(&f.controlToken, "control-token", env("ECRLINK_CONTROL_TOKEN", ""), "require Authorization: Bearer TOKEN on /_ecrlink/; without it only loopback clients may use it (ECRLINK_CONTROL_TOKEN)")
 	fs.StringVar(&f.journalFile, "journal-file", env("ECRLINK_JOURNAL_FILE", ""), "append every request's journal record to this file as NDJSON (ECRLINK_JOURNAL_FILE)")
+	f.edges.register(fs)
 	fs.StringVar(&f.logLevel, "log-level", env("ECRLINK_LOG_LEVEL", "info"), "debug, info, warn or error (ECRLINK_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -124,6 +126,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		cfg.DataDir, cfg.S3 = "", &s3
 		where = s3.Endpoint + "/" + s3.Bucket + "/" + s3.RootDirectory
 	}
+	if err := f.edges.configure(&cfg, f.dataDir, f.ephemeral); err != nil {
+		fmt.Fprintln(stderr, "ecrlink serve:", err)
+		return 2
+	}
 	srv, err := emulator.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "ecrlink serve:", err)
@@ -132,6 +138,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	u := srv.URL()
 	fmt.Fprintf(stdout, "ecrlink %s: ECR for account %s in %s at %s — API: aws ecr --endpoint-url %s …; registry: %s/REPOSITORY; data: %s\n",
 		version(), srv.Account(), srv.Region(), u, u, srv.Addr(), where)
+	f.edges.announce(stdout, srv)
 	<-ctx.Done()
 	logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -5,9 +5,11 @@ package ecrlinktest
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +128,25 @@ func (i *Instance) CreateRepository(name string) {
 	if err != nil {
 		i.t.Fatalf("CreateRepository %s: %v", name, err)
 	}
+}
+
+// ProxyClient returns a client that reaches this instance under real AWS
+// names over TLS, through its CONNECT proxy, trusting its CA: what a
+// client with HTTPS_PROXY and AWS_CA_BUNDLE set does.
+func (i *Instance) ProxyClient() *http.Client {
+	proxy := &url.URL{Scheme: "http", Host: i.Addr().String()}
+	tr := &http.Transport{
+		Proxy:               http.ProxyURL(proxy),
+		TLSClientConfig:     &tls.Config{RootCAs: i.CA().Pool()},
+		TLSHandshakeTimeout: 10 * time.Second,
+	}
+	i.t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+// ProxyAWSConfig is AWSConfig for the real API name, through the proxy.
+func (i *Instance) ProxyAWSConfig() aws.Config {
+	cfg := i.AWSConfig()
+	cfg.BaseEndpoint, cfg.HTTPClient = nil, i.ProxyClient()
+	return cfg
 }

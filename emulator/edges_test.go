@@ -1,0 +1,301 @@
+package emulator_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/miekg/dns"
+
+	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
+	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/emulator/scenario"
+)
+
+const (
+	catalogueDkr = "111122223333.dkr.ecr.us-east-1.amazonaws.com"
+	plainDkr     = "000000000000.dkr.ecr.us-east-1.amazonaws.com"
+)
+
+// catalogueScenario is a catalogue file, parsed.
+func catalogueScenario(t *testing.T, file string) *emulator.Scenario {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(catalogueDir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := emulator.ParseScenario(data)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return sc
+}
+
+// TestProxyPushPull pushes and pulls an image under the real AWS names
+// through the CONNECT proxy, over TLS, the token fetched the same way:
+// every hop (API, registry, layer bucket) is a tunnel to the TLS server.
+func TestProxyPushPull(t *testing.T) {
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	client := ecr.NewFromConfig(inst.ProxyAWSConfig())
+	ctx := context.Background()
+	if _, err := client.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String("app")}); err != nil {
+		t.Fatalf("CreateRepository through the proxy: %v", err)
+	}
+	tok, err := client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	if err != nil {
+		t.Fatalf("GetAuthorizationToken through the proxy: %v", err)
+	}
+	if got := aws.ToString(tok.AuthorizationData[0].ProxyEndpoint); got != "https://"+plainDkr {
+		t.Errorf("proxyEndpoint = %q, want https://%s", got, plainDkr)
+	}
+	ref, err := name.ParseReference(plainDkr + "/app:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := random.Image(4096, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []remote.Option{remote.WithAuth(inst.Auth()), remote.WithTransport(inst.ProxyClient().Transport)}
+	if err := remote.Write(ref, img, opts...); err != nil {
+		t.Fatalf("push through the proxy: %v", err)
+	}
+	pulled, err := remote.Image(ref, opts...)
+	if err != nil {
+		t.Fatalf("pull through the proxy: %v", err)
+	}
+	layers, _ := pulled.Layers()
+	for _, l := range layers {
+		rc, err := l.Compressed()
+		if err != nil {
+			t.Fatalf("layer through the proxy: %v", err)
+		}
+		if _, err := io.Copy(io.Discard, rc); err != nil {
+			t.Fatalf("layer bytes: %v", err)
+		}
+		rc.Close()
+	}
+	hosts := map[string]bool{}
+	for _, rec := range inst.Journal().Since(0, 0) {
+		probe := rec.Method == http.MethodHead && rec.Status == http.StatusNotFound // "is it there yet?"
+		if rec.Outcome != journal.OutcomeAllowed && rec.Status != http.StatusUnauthorized && !probe {
+			t.Errorf("record %d: %s %s %s: %s %q", rec.Seq, rec.Method, rec.RawHost, rec.Path, rec.Outcome, rec.Error)
+		}
+		hosts[rec.RawHost] = true
+	}
+	for _, h := range []string{"api.ecr.us-east-1.amazonaws.com", plainDkr, "prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com"} {
+		if !hosts[h] {
+			t.Errorf("no request reached %s; the journal has %v", h, hosts)
+		}
+	}
+}
+
+// connect sends a CONNECT for authority and returns the response, or nil
+// when none came within wait.
+func connect(t *testing.T, proxyAddr, authority string, wait time.Duration) (*http.Response, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", proxyAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "CONNECT "+authority+" HTTP/1.1\r\nHost: "+authority+"\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(wait))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, ""
+		}
+		t.Fatalf("CONNECT %s: %v", authority, err)
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	return resp, string(body)
+}
+
+// TestProxyOutcomes shows each row of DESIGN.md's outcome table in the
+// proxy's column, and the refusals of what is not an AWS name on 443.
+func TestProxyOutcomes(t *testing.T) {
+	refuse := catalogueScenario(t, "healthy-docker.yaml")
+	refuse.Faults = append(refuse.Faults, scenario.Fault{Match: scenario.FaultMatch{Host: catalogueDkr}, Effect: "refuse", Rate: 1})
+	tests := []struct {
+		name      string
+		sc        *emulator.Scenario
+		authority string
+		status    int    // 0: held, no answer
+		body      string // what the answer says
+		outcome   string // the journal's record, "" for none
+	}{
+		{"reachable", catalogueScenario(t, "healthy-docker.yaml"), catalogueDkr + ":443", 200, "", ""},
+		{"no route", catalogueScenario(t, "ecr-dkr-endpoint-missing.yaml"), catalogueDkr + ":443", 0, "", journal.OutcomeHeld},
+		{"no such host", catalogueScenario(t, "custom-dns-isolated.yaml"), catalogueDkr + ":443", 502,
+			"dial tcp: lookup " + catalogueDkr + ": no such host", journal.OutcomeNXDomain},
+		{"refused", refuse, catalogueDkr + ":443", 502, "connect: connection refused", journal.OutcomeRefused},
+		{"not AWS", nil, "example.com:443", 403, "tunnels only to the AWS names", ""},
+		{"not 443", nil, catalogueDkr + ":80", 403, "on port 443", ""},
+		{"no port", nil, catalogueDkr, 400, "CONNECT needs host:port", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inst := ecrlinktest.Start(t, emulator.Config{Scenario: tt.sc})
+			resp, body := connect(t, inst.Addr().String(), tt.authority, 500*time.Millisecond)
+			switch {
+			case tt.status == 0 && resp != nil:
+				t.Fatalf("CONNECT answered %s %q; want it held", resp.Status, body)
+			case tt.status != 0 && resp == nil:
+				t.Fatalf("CONNECT held; want %d", tt.status)
+			case resp != nil && (resp.StatusCode != tt.status || !strings.Contains(body, tt.body)):
+				t.Fatalf("CONNECT answered %s %q; want %d with %q", resp.Status, body, tt.status, tt.body)
+			}
+			var got []string
+			for _, rec := range inst.Journal().Since(0, 0) {
+				if rec.Method == http.MethodConnect {
+					got = append(got, rec.Outcome)
+				}
+			}
+			if want := tt.outcome; (want == "" && len(got) > 0) || (want != "" && (len(got) != 1 || got[0] != want)) {
+				t.Errorf("journal CONNECT outcomes %v, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestProxyOversizedHeader: a CONNECT whose headers pass the bound is
+// answered 431, not tunnelled.
+func TestProxyOversizedHeader(t *testing.T) {
+	inst := ecrlinktest.Start(t, emulator.Config{})
+	c, err := net.Dial("tcp", inst.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	go func() {
+		io.WriteString(c, "CONNECT "+plainDkr+":443 HTTP/1.1\r\nHost: "+plainDkr+":443\r\nX-Pad: "+strings.Repeat("a", 200<<10)+"\r\n\r\n")
+	}()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("status %s, want 431", resp.Status)
+	}
+}
+
+// TestTLSListener serves AWS names by SNI and refuses a handshake without
+// a name or with one ecrlink does not serve.
+func TestTLSListener(t *testing.T) {
+	inst := ecrlinktest.Start(t, emulator.Config{TLSAddr: "127.0.0.1:0"})
+	addr := inst.TLSAddr().String()
+	dial := func(serverName string) (*tls.Conn, error) {
+		return tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", addr,
+			&tls.Config{RootCAs: inst.CA().Pool(), ServerName: serverName, InsecureSkipVerify: serverName == ""})
+	}
+	for _, bad := range []string{"", "example.com"} {
+		if c, err := dial(bad); err == nil {
+			c.Close()
+			t.Errorf("handshake with SNI %q succeeded", bad)
+		}
+	}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{RootCAs: inst.CA().Pool()},
+	}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("https://" + plainDkr + "/v2/")
+	if err != nil {
+		t.Fatalf("GET /v2/ over TLS: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(resp.Header.Get("Www-Authenticate"), `realm="https://`+plainDkr+`/"`) {
+		t.Fatalf("GET /v2/ = %s %q; want 401 with ECR's Basic challenge", resp.Status, resp.Header.Get("Www-Authenticate"))
+	}
+}
+
+// TestDNSFollowsScenario answers the names by the scenario in force, and
+// changes its answers the moment the scenario changes.
+func TestDNSFollowsScenario(t *testing.T) {
+	tlsIP, holeIP, refusedIP := netip.MustParseAddr("127.0.0.10"), netip.MustParseAddr("127.0.0.11"), netip.MustParseAddr("127.0.0.12")
+	inst := ecrlinktest.Start(t, emulator.Config{DNSAddr: "127.0.0.1:0", Scenario: catalogueScenario(t, "healthy-docker.yaml"),
+		Advertise: emulator.Advertise{TLS: tlsIP, Blackhole: holeIP, Refused: refusedIP}})
+	ask := func(name string) (int, string) {
+		t.Helper()
+		m := new(dns.Msg).SetQuestion(dns.Fqdn(name), dns.TypeA)
+		in, err := dns.Exchange(m, inst.DNSAddr())
+		if err != nil {
+			t.Fatalf("query %s: %v", name, err)
+		}
+		if len(in.Answer) == 0 {
+			return in.Rcode, ""
+		}
+		return in.Rcode, in.Answer[0].(*dns.A).A.String()
+	}
+	refuse := catalogueScenario(t, "healthy-docker.yaml")
+	refuse.Faults = append(refuse.Faults, scenario.Fault{Match: scenario.FaultMatch{Host: catalogueDkr}, Effect: "refuse", Rate: 1})
+	steps := []struct {
+		sc    *emulator.Scenario
+		name  string
+		rcode int
+		addr  string
+	}{
+		{nil, catalogueDkr, dns.RcodeSuccess, "127.0.0.10"},
+		{nil, "example.com", dns.RcodeRefused, ""},
+		{catalogueScenario(t, "ecr-dkr-endpoint-missing.yaml"), catalogueDkr, dns.RcodeSuccess, "127.0.0.11"},
+		{nil, "api.ecr.us-east-1.amazonaws.com", dns.RcodeSuccess, "127.0.0.10"},
+		{catalogueScenario(t, "custom-dns-isolated.yaml"), catalogueDkr, dns.RcodeNameError, ""},
+		{refuse, catalogueDkr, dns.RcodeSuccess, "127.0.0.12"},
+	}
+	for _, st := range steps {
+		if st.sc != nil {
+			if err := inst.SetScenario(context.Background(), st.sc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rcode, addr := ask(st.name); rcode != st.rcode || addr != st.addr {
+			t.Errorf("%s: rcode %s addr %q; want %s %q", st.name, dns.RcodeToString[rcode], addr, dns.RcodeToString[st.rcode], st.addr)
+		}
+	}
+}
+
+// TestHosts writes each name where the scenario sends it.
+func TestHosts(t *testing.T) {
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: catalogueScenario(t, "ecr-dkr-endpoint-missing.yaml"),
+		Advertise: emulator.Advertise{TLS: netip.MustParseAddr("198.18.0.10"), Blackhole: netip.MustParseAddr("198.18.0.11")}})
+	hosts := inst.Hosts()
+	for _, want := range []string{
+		"198.18.0.11\t" + catalogueDkr + "\t# dial tcp ",
+		"198.18.0.10\tapi.ecr.us-east-1.amazonaws.com\n",
+		"198.18.0.10\tprod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com\n",
+		"198.18.0.10\tprod-us-east-1-starport-layer-bucket.s3.amazonaws.com\n",
+		"\t444455556666.dkr.ecr.us-east-1.amazonaws.com",
+		"\t111122223333.dkr.ecr.us-west-2.amazonaws.com",
+	} {
+		if !strings.Contains(hosts, want) {
+			t.Errorf("hosts lack %q:\n%s", want, hosts)
+		}
+	}
+	if err := inst.SetScenario(context.Background(), catalogueScenario(t, "custom-dns-isolated.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if hosts := inst.Hosts(); !strings.Contains(hosts, "# "+catalogueDkr+" does not resolve: ") {
+		t.Errorf("after custom-dns-isolated, hosts still map the registry:\n%s", hosts)
+	}
+}
