@@ -73,12 +73,14 @@ func findProxyTools(t *testing.T) proxyTools {
 	tools.ctr = look("ctr")
 	gopath, _ := exec.Command("go", "env", "GOPATH").Output()
 	tools.helper = look("docker-credential-ecr-login", filepath.Join(strings.TrimSpace(string(gopath)), "bin", "docker-credential-ecr-login"))
-	tools.ctrSocket = containerdSocket()
-	if tools.ctrSocket == "" {
-		missing = append(missing, "a running containerd (ECRLINK_CONTAINERD_SOCKET, /run/containerd/containerd.sock or dockerd's)")
-	}
+	var msg string
 	if len(missing) > 0 {
-		msg := "missing " + strings.Join(missing, ", ") + "; run scripts/install-deps.sh"
+		msg = "missing " + strings.Join(missing, ", ") + "; run scripts/install-deps.sh"
+	} else if tools.ctrSocket = containerdSocket(tools.ctr); tools.ctrSocket == "" {
+		msg = "no containerd answers at ECRLINK_CONTAINERD_SOCKET, /run/containerd/containerd.sock or dockerd's " +
+			"/var/run/docker/containerd/containerd.sock; start dockerd or containerd"
+	}
+	if msg != "" {
 		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
 			t.Fatal(msg + " (CI=true: not skipping)")
 		}
@@ -104,15 +106,15 @@ func awsCLIv2() string {
 
 // containerdSocket is the socket of a containerd that answers: the one
 // ECRLINK_CONTAINERD_SOCKET names, Debian's service's, or the one dockerd
-// runs for itself.
-func containerdSocket() string {
+// runs for itself, asked with ctr.
+func containerdSocket(ctr string) string {
 	candidates := []string{"/run/containerd/containerd.sock", "/var/run/docker/containerd/containerd.sock"}
 	if s := os.Getenv("ECRLINK_CONTAINERD_SOCKET"); s != "" {
 		candidates = []string{s}
 	}
 	for _, s := range candidates {
 		if st, err := os.Stat(s); err == nil && st.Mode()&os.ModeSocket != 0 {
-			if exec.Command("ctr", "-a", s, "--connect-timeout", "2s", "version").Run() == nil {
+			if exec.Command(ctr, "-a", s, "--connect-timeout", "2s", "version").Run() == nil {
 				return s
 			}
 		}
@@ -280,6 +282,11 @@ func (p *proxyClients) cleanNamespace(t *testing.T) {
 	images, _ := exec.Command(p.tools.ctr, append(base, "images", "ls", "-q")...).Output()
 	for _, ref := range strings.Fields(string(images)) {
 		exec.Command(p.tools.ctr, append(base, "images", "rm", "--sync", ref)...).Run()
+	}
+	// a pull killed half way leaves its lease, which keeps its content
+	leases, _ := exec.Command(p.tools.ctr, append(base, "leases", "ls", "-q")...).Output()
+	for _, id := range strings.Fields(string(leases)) {
+		exec.Command(p.tools.ctr, append(base, "leases", "rm", "--sync", id)...).Run()
 	}
 	if out, err := exec.Command(p.tools.ctr, "-a", p.tools.ctrSocket, "namespaces", "rm", proxyNamespace).CombinedOutput(); err != nil {
 		t.Errorf("remove containerd namespace %s: %v: %s", proxyNamespace, err, out)
