@@ -187,6 +187,13 @@ func newProxyClients(t *testing.T, tools proxyTools, inst *ecrlinktest.Instance)
 // its error; the test's own bound only guards against a hung client.
 func (p *proxyClients) run(t *testing.T, stdin string, name string, args ...string) (string, error) {
 	t.Helper()
+	text, err := p.exec(t, stdin, name, args...)
+	t.Logf("$ %s %s\n%s\n(%v)", filepath.Base(name), redactTokens(strings.Join(args, " ")), redactTokens(text), err)
+	return text, err
+}
+
+func (p *proxyClients) exec(t *testing.T, stdin string, name string, args ...string) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -197,12 +204,28 @@ func (p *proxyClients) run(t *testing.T, stdin string, name string, args ...stri
 		cmd.Stdin = strings.NewReader(stdin)
 	}
 	out, err := cmd.CombinedOutput()
-	text := strings.TrimSpace(string(out))
-	t.Logf("$ %s %s\n%s\n(%v)", filepath.Base(name), redactTokens(strings.Join(args, " ")), redactTokens(text), err)
 	if ctx.Err() != nil {
 		t.Fatalf("%s did not end within the test's bound: %v", filepath.Base(name), ctx.Err())
 	}
-	return text, err
+	return strings.TrimSpace(string(out)), err
+}
+
+// awsFailure runs a failing AWS CLI command with --debug and returns its
+// last line, what a user sees, and the urllib3 ProxyError --debug shows
+// under it: the CLI says "Failed to connect to proxy URL" for every
+// CONNECT not answered 200, and only --debug tells which.
+func (p *proxyClients) awsFailure(t *testing.T, args ...string) (shown, cause string, err error) {
+	t.Helper()
+	text, err := p.exec(t, "", p.tools.aws, append(args, "--debug")...)
+	lines := strings.Split(text, "\n")
+	shown = lines[len(lines)-1]
+	for _, l := range lines {
+		if strings.HasPrefix(l, "urllib3.exceptions.ProxyError:") {
+			cause = l
+		}
+	}
+	t.Logf("$ aws %s --debug\n%s\n(--debug: %s)\n(%v)", strings.Join(args, " "), shown, cause, err)
+	return shown, cause, err
 }
 
 // the clients' commands
@@ -521,8 +544,9 @@ func TestProxyClients(t *testing.T) {
 	t.Run("custom-dns-isolated", func(t *testing.T) {
 		const file = "custom-dns-isolated.yaml"
 		data := setProxyScenario(t, inst, file, proxyHold)
-		out, err := p.aws(t, "ecr", "get-login-password")
-		mustFail(t, "aws ecr get-login-password", out, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
+		shown, cause, err := p.awsFailure(t, "ecr", "get-login-password")
+		mustFail(t, "aws ecr get-login-password", shown, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
+		mustFail(t, "aws ecr get-login-password --debug", cause, err, "Tunnel connection failed: 502 Bad Gateway")
 		if rec := lastConnect(t, inst, "api.ecr.us-east-1.amazonaws.com"); rec.Outcome != journal.OutcomeNXDomain || rec.Status != http.StatusBadGateway {
 			t.Errorf("journal: CONNECT %s %s %d, want nxdomain 502", rec.Host, rec.Outcome, rec.Status)
 		}
@@ -565,15 +589,17 @@ func TestProxyClients(t *testing.T) {
 		const file = "ecr-api-missing-docker-cli.yaml"
 		data := setProxyScenario(t, inst, file, proxyHold)
 		timeout := strconv.Itoa(int(proxyClientTimeout.Seconds()))
-		out, err := p.aws(t, "--cli-connect-timeout", timeout, "--cli-read-timeout", timeout, "ecr", "get-login-password")
-		mustFail(t, "aws ecr get-login-password (its timeouts)", out, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
+		shown, cause, err := p.awsFailure(t, "--cli-connect-timeout", timeout, "--cli-read-timeout", timeout, "ecr", "get-login-password")
+		mustFail(t, "aws ecr get-login-password (its timeouts)", shown, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
+		mustFail(t, "aws ecr get-login-password --debug (its timeouts)", cause, err, "TimeoutError('timed out')")
 		if rec := lastConnect(t, inst, "api.ecr.us-east-1.amazonaws.com"); rec.Outcome != journal.OutcomeHeld {
 			t.Errorf("journal: CONNECT %s %s, want held", rec.Host, rec.Outcome)
 		}
 		setHold(t, inst, proxyShortHold)
-		out, err = p.aws(t, "ecr", "get-login-password")
-		mustFail(t, "aws ecr get-login-password (closed at the hold)", out, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
-		out, err = p.helperGet(t)
+		shown, cause, err = p.awsFailure(t, "ecr", "get-login-password")
+		mustFail(t, "aws ecr get-login-password (closed at the hold)", shown, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
+		mustFail(t, "aws ecr get-login-password --debug (closed at the hold)", cause, err, "RemoteDisconnected('Remote end closed connection without response')")
+		out, err := p.helperGet(t)
 		mustFail(t, "docker-credential-ecr-login get (closed at the hold)", out, err, notFound, apiPost+": unexpected EOF")
 		applyFix(t, inst, file, data)
 		out, err = p.aws(t, "ecr", "get-login-password")
