@@ -35,7 +35,10 @@ const (
 	// held: well under the scenario's proxyHold, so the client gives up
 	// first, as it would on a dial with no route.
 	proxyClientTimeout = 2 * time.Second
-	proxyHold          = "20s"
+	// proxyPassTimeout is the clients' timeout everywhere else: it only
+	// bounds a client that hangs.
+	proxyPassTimeout = 45 * time.Second
+	proxyHold        = "20s"
 	// proxyShortHold is the hold of the cases where the client has no
 	// timeout of its own: the proxy closes the held CONNECT first.
 	proxyShortHold = "1500ms"
@@ -134,6 +137,8 @@ type proxyClients struct {
 	dir     string
 	// pushed are the layer digests of the image pushed.
 	pushed []string
+	// timeout is skopeo's --command-timeout and ctr's --timeout.
+	timeout time.Duration
 }
 
 // newProxyClients writes the CA and a clean environment for inst.
@@ -141,7 +146,7 @@ func newProxyClients(t *testing.T, tools proxyTools, inst *ecrlinktest.Instance)
 	t.Helper()
 	dir := t.TempDir()
 	p := &proxyClients{tools: tools, inst: inst, dir: dir,
-		caFile: filepath.Join(dir, "ca.pem"), certDir: filepath.Join(dir, "certs")}
+		caFile: filepath.Join(dir, "ca.pem"), certDir: filepath.Join(dir, "certs"), timeout: proxyPassTimeout}
 	if err := os.MkdirAll(p.certDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +263,7 @@ func (p *proxyClients) helperGet(t *testing.T) (string, error) {
 func (p *proxyClients) home() string { return filepath.Join(p.dir, "home") }
 
 func (p *proxyClients) skopeo(t *testing.T, args ...string) (string, error) {
-	return p.run(t, "", p.tools.skopeo, append([]string{"--command-timeout", proxyClientTimeout.String()}, args...)...)
+	return p.run(t, "", p.tools.skopeo, append([]string{"--command-timeout", p.timeout.String()}, args...)...)
 }
 
 // skopeoPull copies proxyImage into a fresh OCI layout; a copy that
@@ -285,7 +290,7 @@ func (p *proxyClients) ctr(t *testing.T, args ...string) (string, error) {
 
 // ctrPull pulls proxyImage into proxyNamespace, then removes it.
 func (p *proxyClients) ctrPull(t *testing.T, token string) (string, error) {
-	out, err := p.ctr(t, "--timeout", proxyClientTimeout.String(), "images", "pull",
+	out, err := p.ctr(t, "--timeout", p.timeout.String(), "images", "pull",
 		"--user", "AWS:"+token, "--tlscacert", p.caFile, proxyImage)
 	if err == nil {
 		p.ctr(t, "images", "rm", "--sync", proxyImage)
@@ -525,6 +530,8 @@ func TestProxyClients(t *testing.T) {
 		data := setProxyScenario(t, inst, file, proxyHold)
 		out, err := p.aws(t, "ecr", "get-login-password")
 		mustPass(t, "aws ecr get-login-password (ecr.api is there)", out, err)
+		p.timeout = proxyClientTimeout
+		defer func() { p.timeout = proxyPassTimeout }()
 		out, err = p.skopeoPull(t, token)
 		mustFail(t, "skopeo copy", out, err,
 			"pinging container registry "+proxyRegistry+": "+dkrV2+": context deadline exceeded")
@@ -535,6 +542,7 @@ func TestProxyClients(t *testing.T) {
 		mustFail(t, "ctr images pull", out, err,
 			`ctr: failed to resolve reference "`+proxyImage+`": failed to do request: context deadline exceeded`)
 		applyFix(t, inst, file, data)
+		p.timeout = proxyPassTimeout
 		out, err = p.skopeoPull(t, token)
 		mustPass(t, "skopeo copy after the fix", out, err)
 		out, err = p.ctrPull(t, token)
