@@ -38,4 +38,13 @@
 // holds it for the scenario's hold and drops it, or closes it.
 // emulator/timeouts.go wraps all of it in the connection and body
 // deadlines.
+//
+// # Under AWS names
+//
+// edges.go starts the other ways in: the TLS server (the TLS listener and
+// the CONNECT proxy's tunnels, which emulator/proxy hands it in process),
+// the DNS server (emulator/dnsserver) and the blackhole
+// (emulator/blackhole). names.go is what all of them ask before any
+// request: reachName, the network's answer for a bare name, and Hosts.
+// A request that arrives over TLS then takes the path above from 1.
 package emulator

@@ -228,6 +228,16 @@ func TestTLSListener(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(resp.Header.Get("Www-Authenticate"), `realm="https://`+plainDkr+`/"`) {
 		t.Fatalf("GET /v2/ = %s %q; want 401 with ECR's Basic challenge", resp.Status, resp.Header.Get("Www-Authenticate"))
 	}
+	req, _ := http.NewRequest(http.MethodGet, "https://"+plainDkr+"/v2/", nil)
+	req.Header.Set("X-Pad", strings.Repeat("a", 200<<10))
+	resp, err = (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatalf("GET with oversized headers over TLS: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("oversized headers over TLS: %s, want 431", resp.Status)
+	}
 }
 
 // TestDNSFollowsScenario answers the names by the scenario in force, and
