@@ -23,9 +23,9 @@ import (
 	"github.com/ecrlink/ecrlink/emulator/journal"
 )
 
-// proxyImage is where the proxy tests push: the catalogue's account, under
-// its real name, reached only through HTTPS_PROXY.
 const (
+	// proxyImage is where the proxy tests push: the catalogue's account,
+	// under its real name, reached only through HTTPS_PROXY.
 	proxyRegistry = catalogueDkr
 	proxyImage    = proxyRegistry + "/app:1"
 	// proxyNamespace is the containerd namespace ctr pulls into; it is
@@ -38,7 +38,9 @@ const (
 	// proxyPassTimeout is the clients' timeout everywhere else: it only
 	// bounds a client that hangs.
 	proxyPassTimeout = 45 * time.Second
-	proxyHold        = "20s"
+	// proxyHold is the scenario's hold where a client's own timeout ends
+	// the held CONNECT.
+	proxyHold = "20s"
 	// proxyShortHold is the hold of the cases where the client has no
 	// timeout of its own: the proxy closes the held CONNECT first.
 	proxyShortHold = "1500ms"
