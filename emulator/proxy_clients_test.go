@@ -465,11 +465,12 @@ func mustPass(t *testing.T, what, out string, err error) {
 // each client prints, and explain's fix applied through the control API.
 //
 // Go clients (skopeo, ctr, the credential helper) print only the reason
-// phrase of a refused CONNECT: net/http's transport discards the body
-// ("Bad Gateway", not the body's "no such host"). The AWS CLI prints
-// "Failed to connect to proxy URL" for any CONNECT that is not answered
-// 200 (urllib3's ProxyError; --debug shows "Tunnel connection failed: 502
-// Bad Gateway").
+// phrase of a refused CONNECT (net/http's transport discards the body),
+// and the proxy puts the dial error there, so they print what their own
+// dial would have: "dial tcp: lookup NAME: no such host". The AWS CLI
+// prints "Failed to connect to proxy URL" for any CONNECT that is not
+// answered 200 (urllib3's ProxyError; --debug shows "Tunnel connection
+// failed: 502 dial tcp: ...").
 func TestProxyClients(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the proxy clients end-to-end test")
@@ -556,16 +557,17 @@ func TestProxyClients(t *testing.T) {
 		data := setProxyScenario(t, inst, file, proxyHold)
 		shown, cause, err := p.awsFailure(t, "ecr", "get-login-password")
 		mustFail(t, "aws ecr get-login-password", shown, err, `Failed to connect to proxy URL: "`+proxyURL+`"`)
-		mustFail(t, "aws ecr get-login-password --debug", cause, err, "Tunnel connection failed: 502 Bad Gateway")
+		mustFail(t, "aws ecr get-login-password --debug", cause, err, "Tunnel connection failed: 502 dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no such host")
 		if rec := lastConnect(t, inst, "api.ecr.us-east-1.amazonaws.com"); rec.Outcome != journal.OutcomeNXDomain || rec.Status != http.StatusBadGateway {
 			t.Errorf("journal: CONNECT %s %s %d, want nxdomain 502", rec.Host, rec.Outcome, rec.Status)
 		}
 		out, err = p.helperGet(t)
-		mustFail(t, "docker-credential-ecr-login get", out, err, notFound, apiPost+": Bad Gateway")
+		noHost := func(name string) string { return "dial tcp: lookup " + name + ": no such host" }
+		mustFail(t, "docker-credential-ecr-login get", out, err, notFound, apiPost+": "+noHost("api.ecr.us-east-1.amazonaws.com"))
 		out, err = p.skopeoPull(t, token)
-		mustFail(t, "skopeo copy", out, err, "pinging container registry "+proxyRegistry+": "+dkrV2+": Bad Gateway")
+		mustFail(t, "skopeo copy", out, err, "pinging container registry "+proxyRegistry+": "+dkrV2+": "+noHost(proxyRegistry))
 		out, err = p.ctrPull(t, token)
-		mustFail(t, "ctr images pull", out, err, `failed to do request: `+ctrManifest+`: Bad Gateway`)
+		mustFail(t, "ctr images pull", out, err, `failed to do request: `+ctrManifest+`: `+noHost(proxyRegistry))
 		applyFix(t, inst, file, data)
 		out, err = p.aws(t, "ecr", "get-login-password")
 		mustPass(t, "aws ecr get-login-password after the fix", out, err)
