@@ -84,7 +84,9 @@ const (
 	noSuchHost  = `no such host`
 	// A layer whose download failed, as the CLI shows it while dockerd
 	// retries (its log says "Download failed, retrying (1/5): dial tcp
-	// 198.18.0.11:443: i/o timeout", about 60 s into the pull).
+	// 198.18.0.11:443: i/o timeout", about 60 s into the pull; the image
+	// configuration's download, waiting the same way, has not failed by
+	// then).
 	layerRetry = `: Retrying in `
 	// The image configuration from a bucket whose policy denies it.
 	s3Denied = `error pulling image configuration: download failed after attempts=1: error parsing HTTP 403 response body: invalid character '<' looking for beginning of value`
@@ -383,11 +385,17 @@ func (m *machine) wording(h header, ex explained) [][]string {
 			t.Fatalf("explain fails at the API (%s), and the registry %s is %s: docker pull has no hop to fail at", deref(ex.Error), registry, reach)
 		}
 	case hop.Outcome == "held" && hop.Step == "auth":
+		if reach := m.reach(registry); reach != "blackhole" {
+			t.Fatalf("explain: no route to %s, but the hosts lines send it to %s", registry, reach)
+		}
 		return [][]string{pingFailed(ping)}
 	case hop.Outcome == "nxdomain" && hop.Step == "auth":
 		m.needNoSuchHost(registry)
 		return [][]string{{ping + "dial tcp: lookup " + registry}, {noSuchHost}}
 	case hop.Outcome == "held" && hop.Service == "s3":
+		if reach := m.reach(hop.Host); reach != "blackhole" {
+			t.Fatalf("explain: no route to %s, but the hosts lines send it to %s", hop.Host, reach)
+		}
 		// act stopped the pull at docker's first retry of the layer (see
 		// layerRetry); the journal shows the registry sent it to the bucket.
 		m.needRedirect(hop.Host)
