@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 )
 
 // catalogueDir is the failure catalogue, relative to this package.
@@ -130,7 +131,7 @@ func TestDockerDaemon(t *testing.T) {
 		}
 	})
 
-	m := &machine{t: t, root: t, srv: srv, aws: aws, hosts: takeHosts(t), dockerConfig: t.TempDir()}
+	m := &machine{t: t, root: t, srv: srv, client: ecrtest.Client(t), aws: aws, hosts: takeHosts(t), dockerConfig: t.TempDir()}
 	m.control(http.MethodPatch, "/_ecrlink/scenario", "application/json-patch+json", shortHold)
 	m.syncHosts()
 	m.bundle = installCA(t, srv.CA().CertPEM(), m.registryHosts())
@@ -196,7 +197,8 @@ type machine struct {
 	imageID      string // the image the test built; every tag of it is removed in Cleanup
 	saved        string // docker save of it, to load again for pushes
 	loggedIn     []string
-	since        uint64 // the journal's last record when the case's action began
+	since        uint64       // the journal's last record when the case's action began
+	client       *http.Client // the control API's client
 }
 
 // Access keys of the healthy run's logins: not a scenario identity, so
@@ -601,6 +603,13 @@ func (m *machine) build(ref string) {
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\nCOPY hello /hello\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A killed run leaves its image under the catalogue's names (the
+	// documentation's example accounts, no one's real registry): untag them.
+	for _, file := range m.catalogueImages() {
+		if out, err := m.run(time.Minute, nil, "docker", "rmi", file); err == nil {
+			t.Logf("removed %s, left by a killed run: %s", file, lastLine(out))
+		}
+	}
 	iid := filepath.Join(m.root.TempDir(), "iid")
 	m.docker(2*time.Minute, "build", "-q", "--iidfile", iid, "-t", ref, dir)
 	id, err := os.ReadFile(iid)
@@ -614,6 +623,27 @@ func (m *machine) build(ref string) {
 	m.root.Cleanup(func() { m.removeLocal(m.root) })
 	m.saved = filepath.Join(m.root.TempDir(), "image.tar")
 	m.docker(time.Minute, "save", "-o", m.saved, ref)
+}
+
+// catalogueImages are the images the catalogue's files name.
+func (m *machine) catalogueImages() []string {
+	files, err := filepath.Glob(filepath.Join(catalogueDir, "*.yaml"))
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	var out []string
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		for line := range strings.Lines(string(data)) {
+			if img, ok := strings.CutPrefix(strings.TrimSpace(line), "# image: "); ok && !slices.Contains(out, img) {
+				out = append(out, img)
+			}
+		}
+	}
+	return out
 }
 
 // removeLocal removes every tag of the test's image from the daemon.
@@ -726,7 +756,7 @@ func (m *machine) control(method, path, contentType, body string) string {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := m.client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

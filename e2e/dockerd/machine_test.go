@@ -72,12 +72,12 @@ func awsV2() string {
 }
 
 // addLoopback adds ip/32 to lo for the test's life. An address already
-// there is what a killed run left (or the contract's own, from another
-// run): it is used and removed all the same.
+// there is what a killed run left: it is used and removed all the same.
+// (iproute2 says "File exists" or, newer, "Address already assigned".)
 func addLoopback(t *testing.T, ip string) {
 	t.Helper()
 	out, err := exec.Command("ip", "addr", "add", ip+"/32", "dev", "lo").CombinedOutput()
-	if err != nil && !strings.Contains(string(out), "File exists") {
+	if err != nil && !strings.Contains(string(out), "File exists") && !strings.Contains(string(out), "already assigned") {
 		t.Fatalf("ip addr add %s/32 dev lo: %v: %s", ip, err, out)
 	}
 	t.Cleanup(func() {
@@ -174,11 +174,21 @@ func (h *hostsFile) write(t *testing.T, lines string) bool {
 // dockerd looks for a registry's CA, and removes exactly what it made.
 func installCA(t *testing.T, pem []byte, hosts []string) string {
 	t.Helper()
-	if _, err := os.Stat(certsDir); errors.Is(err, fs.ErrNotExist) {
+	// certsDirMark says the test made certs.d itself (a killed run, or this one).
+	certsDirMark := filepath.Join(certsDir, certsMark)
+	_, err := os.Stat(certsDir)
+	_, markErr := os.Stat(certsDirMark)
+	if errors.Is(err, fs.ErrNotExist) || markErr == nil {
 		if err := os.MkdirAll(certsDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.WriteFile(certsDirMark, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		t.Cleanup(func() {
+			if err := os.Remove(certsDirMark); err != nil {
+				t.Errorf("remove %s: %v", certsDirMark, err)
+			}
 			if err := os.Remove(certsDir); err != nil {
 				t.Errorf("remove %s: %v", certsDir, err)
 			}
