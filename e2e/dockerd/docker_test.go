@@ -77,10 +77,9 @@ var skipped = map[string]string{
 // Docker's wording, as dockerd 20.10.24 prints it (observed here).
 const (
 	// The /v2/ ping to a name with no route: the SYN is dropped and the
-	// ping's 15 s client timeout ends it.
+	// ping's 15 s client timeout ends it, most often with this text, at
+	// times with dialTimeout or "context deadline exceeded" (pingFailed).
 	pingTimeout = `net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)`
-	// A layer (or the image configuration) from the bucket with no route:
-	// the 30 s dial timeout.
 	dialTimeout = `dial tcp ` + blackholeIP + `:443: i/o timeout`
 	noSuchHost  = `no such host`
 	// A layer whose download failed, as the CLI shows it while dockerd
