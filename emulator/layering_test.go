@@ -41,7 +41,8 @@ var allowed = map[string][]string{
 	"emulator":             {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults", "emulator/ca", "emulator/dnsserver", "emulator/proxy", "emulator/blackhole"},
 	"emulator/ecrlinktest": {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":          {"emulator"},
-	"internal/ecrtest":     {}, // the tests' shared helpers
+	"e2e/dockerd":          {"emulator", "internal/ecrtest"}, // test files only: the real Docker daemon against emulator.Start
+	"internal/ecrtest":     {},                               // the tests' shared helpers
 }
 
 // stdlibOnly packages may import nothing outside the standard library;
