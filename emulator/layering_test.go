@@ -41,9 +41,10 @@ var allowed = map[string][]string{
 	"emulator":                {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults", "emulator/ca", "emulator/dnsserver", "emulator/proxy", "emulator/blackhole"},
 	"emulator/ecrlinktest":    {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":             {"emulator"},
-	"internal/ecrtest":        {}, // the tests' shared helpers
-	"e2e/compose":             {}, // tests only: docker-compose.yml end to end
-	"examples/compose/client": {}, // docker-compose.yml's example client: drives crane, standard library only
+	"e2e/dockerd":             {"emulator", "internal/ecrtest"}, // test files only: the real Docker daemon against emulator.Start
+	"e2e/compose":             {"internal/ecrtest"},             // test files only: docker-compose.yml end to end
+	"examples/compose/client": {},                               // docker-compose.yml's example client, which drives crane
+	"internal/ecrtest":        {},                               // the tests' shared helpers
 }
 
 // stdlibOnly packages may import nothing outside the standard library;

@@ -6,8 +6,13 @@
 #   skopeo   copies images to and from the registry
 #   curl     readiness polling in scripts/e2e-cli.sh
 #   python3  picks a free port in scripts/e2e-cli.sh
+#   ctr      containerd's client (Debian's containerd package), for the
+#            CONNECT proxy tests
 #   minio    the MinIO server the storage tests start (go install, pinned; it is
 #            AGPL and only ever runs as a separate process)
+#   docker-credential-ecr-login
+#            the Amazon ECR credential helper (go install, pinned), for the
+#            CONNECT proxy tests
 #
 # Idempotent: when everything is present it changes nothing and runs no
 # apt-get at all. Needs root (or a clear message saying what to install).
@@ -33,9 +38,12 @@ aws_v2 >/dev/null || missing+=(awscli)
 for cmd in skopeo curl python3; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
+# ctr comes in Debian's containerd package; dockerd's own containerd (from
+# Docker's packages) may run without it.
+command -v ctr >/dev/null 2>&1 || missing+=(containerd)
 
 if ((${#missing[@]} == 0)); then
-	echo "install-deps: awscli, skopeo, curl and python3 already installed; nothing to do"
+	echo "install-deps: awscli, skopeo, curl, python3 and ctr already installed; nothing to do"
 else
 	echo "install-deps: missing: ${missing[*]}"
 	if [[ $(id -u) -ne 0 ]]; then
@@ -58,6 +66,7 @@ if ! aws=$(aws_v2); then
 fi
 echo "install-deps: $aws: $("$aws" --version 2>&1)"
 echo "install-deps: $(skopeo --version)"
+echo "install-deps: $(ctr --version)"
 
 # MinIO: built from the Go module proxy into $(go env GOPATH)/bin, where
 # emulator/ecrlinktest looks for it. A fresh machine takes several minutes.
@@ -71,4 +80,18 @@ else
 	echo "install-deps: building the MinIO server ($minio_module); this takes a few minutes"
 	GOFLAGS=-buildvcs=false go install "$minio_module"
 	echo "install-deps: minio: $minio_bin"
+fi
+
+# The ECR credential helper: built from the Go module proxy into
+# $(go env GOPATH)/bin, where the proxy tests look for it (or PATH).
+ecr_login_module=github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@v0.13.0
+ecr_login_bin=$(go env GOPATH)/bin/docker-credential-ecr-login
+if ecr_login=$(command -v docker-credential-ecr-login 2>/dev/null); then
+	echo "install-deps: docker-credential-ecr-login: $ecr_login"
+elif [[ -x $ecr_login_bin ]]; then
+	echo "install-deps: docker-credential-ecr-login: $ecr_login_bin"
+else
+	echo "install-deps: building the ECR credential helper ($ecr_login_module)"
+	GOFLAGS=-buildvcs=false go install "$ecr_login_module"
+	echo "install-deps: docker-credential-ecr-login: $ecr_login_bin"
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — run every ecrlink test, installing what the tests need first.
 #
-#   1. scripts/install-deps.sh   AWS CLI v2, skopeo, curl, python3 (skips what is there)
+#   1. scripts/install-deps.sh   AWS CLI v2, skopeo, curl, python3, ctr, MinIO and
+#                                docker-credential-ecr-login (skips what is there)
 #   2. go vet ./...
 #   3. go test ./...             includes emulator.TestE2ECLI, which runs
 #                                scripts/e2e-cli.sh (AWS CLI + skopeo against a real

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/ecrlink/ecrlink/awsname"
@@ -32,7 +33,7 @@ const (
 	// Hold never answers, as a dial with no route never connects, until
 	// Decision.Hold has passed, the client leaves or the proxy stops.
 	Hold
-	// Fail answers 502 Bad Gateway with Decision.Error as the body.
+	// Fail answers 502 with Decision.Error as its reason phrase and body.
 	Fail
 )
 
@@ -111,7 +112,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	switch d.Verdict {
 	case Fail:
-		http.Error(w, d.Error, http.StatusBadGateway)
+		p.fail(w, d.Error)
 	case Hold:
 		if !p.hold(w, r, d.Hold) {
 			done = Fail
@@ -119,6 +120,29 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.tunnel(w)
 	}
+}
+
+// fail answers 502 with the dial error as the reason phrase as well as
+// the body: Go's transport, in docker, containerd, skopeo and the SDKs,
+// reports a refused CONNECT by its reason phrase alone, so a client then
+// prints what it prints when its own dial fails ("Get ...: dial tcp:
+// lookup NAME: no such host").
+func (p *Proxy) fail(w http.ResponseWriter, text string) {
+	reason := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, text)
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil { // not over HTTP/1: a plain 502 says the same
+		http.Error(w, text, http.StatusBadGateway)
+		return
+	}
+	defer conn.Close()
+	fmt.Fprintf(brw, "HTTP/1.1 502 %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s\n",
+		reason, len(text)+1, text)
+	brw.Flush()
 }
 
 // tunnel answers 200 and hands the connection over, with whatever the
