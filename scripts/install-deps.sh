@@ -6,6 +6,9 @@
 #   skopeo   copies images to and from the registry
 #   curl     readiness polling in scripts/e2e-cli.sh
 #   python3  picks a free port in scripts/e2e-cli.sh
+#   docker-compose
+#            Compose v1 (Debian's package), for e2e/compose, unless the docker
+#            CLI has the compose v2 plugin
 #   ctr      containerd's client (Debian's containerd package), for the
 #            CONNECT proxy tests
 #   minio    the MinIO server the storage tests start (go install, pinned; it is
@@ -41,6 +44,10 @@ done
 # ctr comes in Debian's containerd package; dockerd's own containerd (from
 # Docker's packages) may run without it.
 command -v ctr >/dev/null 2>&1 || missing+=(containerd)
+# e2e/compose takes `docker compose` (v2) or `docker-compose` (v1).
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
+	missing+=(docker-compose)
+fi
 
 if ((${#missing[@]} == 0)); then
 	echo "install-deps: awscli, skopeo, curl, python3 and ctr already installed; nothing to do"
