@@ -38,10 +38,27 @@ func resetConnection(w http.ResponseWriter) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if tc, ok := conn.(*net.TCPConn); ok {
+	// Over TLS (the TLS listener, a proxy tunnel) the TCP connection is
+	// beneath: closing the TLS one would send close_notify, which a client
+	// reads as EOF, not as a reset.
+	raw := tcpBeneath(conn)
+	if tc, ok := raw.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
-	conn.Close()
+	raw.Close()
+}
+
+// tcpBeneath is the connection at the bottom of c's wrappers (a
+// *tls.Conn, a proxy tunnel), each of which names the one beneath by
+// NetConn.
+func tcpBeneath(c net.Conn) net.Conn {
+	for {
+		u, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return c
+		}
+		c = u.NetConn()
+	}
 }
 
 // unserved is the journal record of a request the network did not deliver.

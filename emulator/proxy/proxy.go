@@ -45,9 +45,6 @@ type Decision struct {
 	Error string
 	// Hold bounds a Hold.
 	Hold time.Duration
-	// Done, if set, is called once the CONNECT is over, with the verdict
-	// carried out: a Hold that found no room is failed at once.
-	Done func(Verdict)
 }
 
 // Proxy serves CONNECT requests. Decide and Tunnel are required.
@@ -104,19 +101,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		source = ap.Addr().Unmap()
 	}
 	d := p.Decide(r.Context(), h, source)
-	done := d.Verdict
-	defer func() {
-		if d.Done != nil {
-			d.Done(done)
-		}
-	}()
 	switch d.Verdict {
 	case Fail:
 		p.fail(w, d.Error)
 	case Hold:
-		if !p.hold(w, r, d.Hold) {
-			done = Fail
-		}
+		p.hold(w, r, d.Hold)
 	default:
 		p.tunnel(w)
 	}
@@ -167,12 +156,12 @@ func (p *Proxy) tunnel(w http.ResponseWriter) {
 	p.Tunnel(conn)
 }
 
-// hold keeps the CONNECT unanswered for at most d; it reports false when
-// too many are held already and the connection was closed at once.
-func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, d time.Duration) bool {
+// hold keeps the CONNECT unanswered for at most d, or closes it at once
+// when MaxHeld are held already.
+func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, d time.Duration) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
-		return false
+		return
 	}
 	defer conn.Close()
 	select {
@@ -180,7 +169,7 @@ func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, d time.Duration) bo
 		defer func() { <-p.held }()
 	default:
 		p.Logger.Warn("proxy: too many CONNECTs held; closing this one at once", "held", p.MaxHeld, "host", r.Host)
-		return false
+		return
 	}
 	gone := make(chan struct{})
 	go func() { // the client leaving ends the hold; what it sends is dropped
@@ -194,7 +183,6 @@ func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, d time.Duration) bo
 	case <-gone:
 	case <-p.Stopping:
 	}
-	return true
 }
 
 // bufferedConn is a connection with bytes already read into r.
@@ -202,6 +190,10 @@ type bufferedConn struct {
 	net.Conn
 	r *bufio.Reader
 }
+
+// NetConn is the client's connection, for what must act on the socket
+// itself (a reset).
+func (c *bufferedConn) NetConn() net.Conn { return c.Conn }
 
 func (c *bufferedConn) Read(b []byte) (int, error) {
 	if c.r.Buffered() > 0 {
