@@ -35,7 +35,7 @@ func (s *Server) control() http.Handler {
 	mux.HandleFunc("POST /_ecrlink/reset", s.reset)
 	mux.HandleFunc("GET /_ecrlink/ca.pem", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
-		w.Write(s.ca.CertPEM())
+		w.Write(s.edges.ca.CertPEM())
 	})
 	mux.HandleFunc("GET /_ecrlink/hosts", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

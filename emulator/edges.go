@@ -34,86 +34,142 @@ type edges struct {
 	dns       *dnsserver.Server
 	proxy     *proxy.Proxy
 	served    sync.WaitGroup
+	// fresh are the TLS server's connections that have sent no request
+	// yet (track).
+	mu    sync.Mutex
+	fresh map[net.Conn]struct{}
 }
 
 // startEdges starts what cfg asks for beside the main listener; on an
-// error it stops what it started.
+// error it stops what it started. Everything is listening, and the
+// advertised addresses known, before anything is served.
 func (s *Server) startEdges(ctx context.Context, handler http.Handler) (err error) {
+	e := &s.edges
 	defer func() {
 		if err != nil {
 			s.stopEdges(context.Background())
 		}
 	}()
-	if s.ca = s.cfg.CA; s.ca == nil {
-		if s.ca, err = ca.Ephemeral(); err != nil {
+	if e.ca = s.cfg.CA; e.ca == nil {
+		if e.ca, err = ca.Ephemeral(); err != nil {
 			return err
 		}
 	}
-	s.https = s.newHTTPServer(handler)
-	s.https.TLSConfig = &tls.Config{GetCertificate: s.ca.GetCertificate, MinVersion: tls.VersionTLS12,
+	if s.cfg.TLSAddr != "" {
+		if e.tlsLn, err = net.Listen("tcp", s.cfg.TLSAddr); err != nil {
+			return fmt.Errorf("TLS listener: %w", err)
+		}
+	}
+	if s.cfg.BlackholeAddr != "" {
+		if e.blackhole, err = blackhole.Listen(s.cfg.BlackholeAddr); err != nil {
+			return err
+		}
+	}
+	if e.advertise, err = s.advertised(); err != nil {
+		return err
+	}
+	e.https = s.newHTTPServer(handler)
+	e.https.TLSConfig = &tls.Config{GetCertificate: e.ca.GetCertificate, MinVersion: tls.VersionTLS12,
 		// HTTP/1.1 only: the network outcomes (a held request dropped,
 		// a reset) act on the connection, which HTTP/2 shares.
 		NextProtos: []string{"http/1.1"}}
-	s.tunnels = newConnListener(s.ln.Addr())
-	s.serveTLS(s.tunnels)
-	if s.cfg.TLSAddr != "" {
-		if s.tlsLn, err = net.Listen("tcp", s.cfg.TLSAddr); err != nil {
-			return fmt.Errorf("TLS listener: %w", err)
-		}
-		s.serveTLS(s.tlsLn)
-	}
-	if s.cfg.BlackholeAddr != "" {
-		if s.blackhole, err = blackhole.Listen(s.cfg.BlackholeAddr); err != nil {
-			return err
-		}
-	}
-	s.advertise = s.cfg.Advertise
-	if !s.advertise.TLS.IsValid() && s.tlsLn != nil {
-		s.advertise.TLS = advertised(s.tlsLn.Addr())
-	}
-	if !s.advertise.Blackhole.IsValid() && s.blackhole != nil {
-		s.advertise.Blackhole = advertised(s.blackhole.Addr())
-	}
-	s.proxy = proxy.New(proxy.Proxy{Decide: s.decideConnect, Tunnel: s.tunnels.deliver,
+	e.https.ConnState = e.track
+	e.tunnels = newConnListener(s.ln.Addr())
+	e.proxy = proxy.New(proxy.Proxy{Decide: s.decideConnect, Tunnel: e.tunnels.deliver,
 		MaxHeld: maxHeld, Stopping: s.stopping, Logger: s.cfg.Logger})
+	s.serveTLS(e.tunnels)
+	if e.tlsLn != nil {
+		s.serveTLS(e.tlsLn)
+	}
 	if s.cfg.DNSAddr != "" {
-		s.dns = &dnsserver.Server{Addr: s.cfg.DNSAddr, Answerer: answerer{s}, Logger: s.cfg.Logger}
-		if err = s.dns.Start(ctx); err != nil {
-			s.dns = nil
+		e.dns = &dnsserver.Server{Addr: s.cfg.DNSAddr, Answerer: answerer{s}, Logger: s.cfg.Logger}
+		if err = e.dns.Start(ctx); err != nil {
+			e.dns = nil
 			return fmt.Errorf("DNS server: %w", err)
 		}
 	}
 	return nil
 }
 
+// advertised is Config.Advertise with its zero fields filled from the
+// listeners. A DNS server for other hosts must not answer with loopback,
+// where each of them would dial itself: that takes an explicit address.
+func (s *Server) advertised() (Advertise, error) {
+	a := s.cfg.Advertise
+	if !a.TLS.IsValid() && s.edges.tlsLn != nil {
+		a.TLS = listenerAddr(s.edges.tlsLn.Addr())
+	}
+	if !a.Blackhole.IsValid() && s.edges.blackhole != nil {
+		a.Blackhole = listenerAddr(s.edges.blackhole.Addr())
+	}
+	if s.cfg.DNSAddr == "" || s.cfg.Advertise.TLS.IsValid() {
+		return a, nil
+	}
+	if !a.TLS.IsValid() {
+		return a, errors.New("a DNS server without a TLS listener has no address to give: set the TLS listener or the advertised address")
+	}
+	if host, _, err := net.SplitHostPort(s.cfg.DNSAddr); err == nil {
+		if ip, err := netip.ParseAddr(host); err == nil && !ip.IsLoopback() && a.TLS.IsLoopback() {
+			return a, fmt.Errorf("the DNS server on %s would answer its clients with %s, their own loopback: give the address they reach the TLS listener at (--advertise)", s.cfg.DNSAddr, a.TLS)
+		}
+	}
+	return a, nil
+}
+
 // serveTLS serves ln's connections over TLS in the background.
 func (s *Server) serveTLS(ln net.Listener) {
-	s.served.Add(1)
+	e := &s.edges
+	e.served.Add(1)
 	go func() {
-		defer s.served.Done()
-		err := s.https.Serve(tls.NewListener(ln, s.https.TLSConfig))
+		defer e.served.Done()
+		err := e.https.Serve(tls.NewListener(ln, e.https.TLSConfig))
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.cfg.Logger.Error("emulator: TLS listener stopped", "addr", ln.Addr(), "err", err)
 		}
 	}()
 }
 
+// track keeps the TLS server's connections that have not yet sent a
+// request, so that Shutdown can close them at once: net/http waits 5 s
+// before it counts such a connection as idle, and a tunnel a client left
+// silent would hold Shutdown that long, or past its deadline.
+func (e *edges) track(c net.Conn, state http.ConnState) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if state == http.StateNew {
+		if e.fresh == nil {
+			e.fresh = map[net.Conn]struct{}{}
+		}
+		e.fresh[c] = struct{}{}
+		return
+	}
+	delete(e.fresh, c)
+}
+
 // stopEdges stops every edge started.
 func (s *Server) stopEdges(ctx context.Context) error {
+	e := &s.edges
 	var errs []error
-	if s.https != nil {
-		errs = append(errs, s.https.Shutdown(ctx))
-		if s.tlsLn != nil {
-			s.tlsLn.Close() // if Serve never ran on it
+	if e.https != nil {
+		e.tunnels.Close()
+		e.mu.Lock()
+		for c := range e.fresh {
+			c.Close()
 		}
-		s.tunnels.Close()
-		s.served.Wait()
+		e.mu.Unlock()
+		if err := e.https.Shutdown(ctx); err != nil {
+			errs = append(errs, err, e.https.Close())
+		}
+		e.served.Wait()
 	}
-	if s.dns != nil {
-		errs = append(errs, s.dns.Shutdown(ctx))
+	if e.tlsLn != nil {
+		e.tlsLn.Close() // if it was never served
 	}
-	if s.blackhole != nil {
-		errs = append(errs, s.blackhole.Close())
+	if e.dns != nil {
+		errs = append(errs, e.dns.Shutdown(ctx))
+	}
+	if e.blackhole != nil {
+		errs = append(errs, e.blackhole.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -129,9 +185,9 @@ func (s *Server) newHTTPServer(handler http.Handler) *http.Server {
 	}
 }
 
-// advertised is the address a listener on addr is reached at: its own,
+// listenerAddr is the address a listener on addr is reached at: its own,
 // or loopback when it listens on every address.
-func advertised(addr net.Addr) netip.Addr {
+func listenerAddr(addr net.Addr) netip.Addr {
 	ap, err := netip.ParseAddrPort(addr.String())
 	if err != nil {
 		return netip.Addr{}
@@ -178,30 +234,30 @@ type (
 func NewCA(opts CAOptions) (*CA, error) { return ca.New(opts) }
 
 // CA is the certificate authority of the TLS server's certificates.
-func (s *Server) CA() *ca.CA { return s.ca }
+func (s *Server) CA() *ca.CA { return s.edges.ca }
 
 // TLSAddr is the TLS listener's address; nil without one.
 func (s *Server) TLSAddr() net.Addr {
-	if s.tlsLn == nil {
+	if s.edges.tlsLn == nil {
 		return nil
 	}
-	return s.tlsLn.Addr()
+	return s.edges.tlsLn.Addr()
 }
 
 // BlackholeAddr is the blackhole's address; nil without one.
 func (s *Server) BlackholeAddr() net.Addr {
-	if s.blackhole == nil {
+	if s.edges.blackhole == nil {
 		return nil
 	}
-	return s.blackhole.Addr()
+	return s.edges.blackhole.Addr()
 }
 
 // DNSAddr is the DNS server's address; "" without one.
 func (s *Server) DNSAddr() string {
-	if s.dns == nil {
+	if s.edges.dns == nil {
 		return ""
 	}
-	return s.dns.LocalAddr()
+	return s.edges.dns.LocalAddr()
 }
 
 // connListener is a listener whose connections are handed to it in

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -307,5 +308,139 @@ func TestHosts(t *testing.T) {
 	}
 	if hosts := inst.Hosts(); !strings.Contains(hosts, "# "+catalogueDkr+" does not resolve: ") {
 		t.Errorf("after custom-dns-isolated, hosts still map the registry:\n%s", hosts)
+	}
+}
+
+// tunnel opens a tunnel through inst's proxy to authority and shakes
+// hands over it for sni.
+func tunnel(t *testing.T, inst *ecrlinktest.Instance, authority, sni string) *tls.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", inst.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	io.WriteString(c, "CONNECT "+authority+" HTTP/1.1\r\nHost: "+authority+"\r\n\r\n")
+	if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT %s: %v %v", authority, resp, err)
+	}
+	tc := tls.Client(c, &tls.Config{ServerName: sni, RootCAs: inst.CA().Pool()})
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	return tc
+}
+
+// TestControlOnlyOnTheMainListener: over TLS, whether the TLS listener or
+// a tunnel to an AWS name, a direct Host does not reach the control API.
+func TestControlOnlyOnTheMainListener(t *testing.T) {
+	inst := ecrlinktest.Start(t, emulator.Config{TLSAddr: "127.0.0.1:0"})
+	direct, err := tls.Dial("tcp", inst.TLSAddr().String(), &tls.Config{ServerName: "localhost", RootCAs: inst.CA().Pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	for name, c := range map[string]*tls.Conn{
+		"tunnel":       tunnel(t, inst, "api.ecr.us-east-1.amazonaws.com:443", "api.ecr.us-east-1.amazonaws.com"),
+		"TLS listener": direct,
+	} {
+		for _, host := range []string{"127.0.0.1", "localhost"} {
+			io.WriteString(c, "POST /_ecrlink/reset HTTP/1.1\r\nHost: "+host+"\r\nContent-Length: 0\r\n\r\n")
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s, Host %s: POST /_ecrlink/reset answered %s; want 404", name, host, resp.Status)
+			}
+		}
+	}
+}
+
+// TestRefuseFaultResetsOverTLS: a refuse fault on a request that came over
+// TLS resets the TCP connection, as on plain HTTP, rather than closing
+// the TLS session (which a client reads as EOF).
+func TestRefuseFaultResetsOverTLS(t *testing.T) {
+	sc := catalogueScenario(t, "healthy-docker.yaml")
+	sc.Faults = append(sc.Faults, scenario.Fault{Match: scenario.FaultMatch{Action: "ecr:BatchGetImage"}, Effect: "refuse", Rate: 1})
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: sc, TLSAddr: "127.0.0.1:0"})
+	listener, err := tls.Dial("tcp", inst.TLSAddr().String(), &tls.Config{ServerName: catalogueDkr, RootCAs: inst.CA().Pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	for name, c := range map[string]*tls.Conn{"TLS listener": listener, "tunnel": tunnel(t, inst, catalogueDkr+":443", catalogueDkr)} {
+		io.WriteString(c, "GET /v2/app/manifests/1 HTTP/1.1\r\nHost: "+catalogueDkr+"\r\n\r\n")
+		_, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("%s: %v; want connection reset by peer", name, err)
+		}
+	}
+}
+
+// TestNamesAgreeWithTheLivePath: a Fargate 1.3 task without an ecr.api
+// endpoint fetches its auth through the platform's network, so the live
+// path serves GetAuthorizationToken; the proxy, DNS and hosts lines must
+// lead the name there too.
+func TestNamesAgreeWithTheLivePath(t *testing.T) {
+	inst := ecrlinktest.Start(t, emulator.Config{Scenario: catalogueScenario(t, "ecr-api-missing-fargate-1.3-passes.yaml"),
+		Advertise: emulator.Advertise{TLS: netip.MustParseAddr("198.18.0.10"), Blackhole: netip.MustParseAddr("198.18.0.11")}})
+	const api = "api.ecr.us-east-1.amazonaws.com"
+	client := ecr.NewFromConfig(inst.ProxyAWSConfig())
+	if _, err := client.GetAuthorizationToken(context.Background(), &ecr.GetAuthorizationTokenInput{}); err != nil {
+		t.Fatalf("GetAuthorizationToken through the proxy: %v", err)
+	}
+	if hosts := inst.Hosts(); !strings.Contains(hosts, "198.18.0.10\t"+api+"\n") {
+		t.Errorf("hosts lines do not lead %s to the TLS listener:\n%s", api, hosts)
+	}
+}
+
+// TestShutdownClosesSilentTunnels: a tunnel whose client never shakes
+// hands does not hold Shutdown, nor outlive it.
+func TestShutdownClosesSilentTunnels(t *testing.T) {
+	srv, err := emulator.Start(context.Background(), emulator.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "CONNECT "+plainDkr+":443 HTTP/1.1\r\nHost: "+plainDkr+":443\r\n\r\n")
+	br := bufio.NewReader(c)
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT: %v %v", resp, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown with a silent tunnel: %v", err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := br.ReadByte(); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the tunnel is open after Shutdown: read %v", err)
+	}
+}
+
+// TestDNSNeedsAnAddressItsClientsReach: a DNS server for other hosts
+// with a TLS listener on loopback (or on every address) must be told what
+// to answer, or each client would be sent to its own loopback.
+func TestDNSNeedsAnAddressItsClientsReach(t *testing.T) {
+	for _, cfg := range []emulator.Config{
+		// Refused before the DNS server binds: no test listens off loopback.
+		{DNSAddr: "198.18.0.53:0", TLSAddr: "127.0.0.1:0"},
+		{DNSAddr: "127.0.0.1:0"},
+	} {
+		if srv, err := emulator.Start(context.Background(), cfg); err == nil {
+			srv.Shutdown(context.Background())
+			t.Errorf("Start(DNS %s, TLS %q) succeeded", cfg.DNSAddr, cfg.TLSAddr)
+		}
+	}
+	inst := ecrlinktest.Start(t, emulator.Config{DNSAddr: "127.0.0.1:0", TLSAddr: "127.0.0.1:0"}) // a loopback DNS server's clients are local
+	if inst.DNSAddr() == "" {
+		t.Fatal("no DNS server")
 	}
 }

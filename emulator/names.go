@@ -11,6 +11,7 @@ import (
 	"github.com/ecrlink/ecrlink/emulator/faults"
 	"github.com/ecrlink/ecrlink/emulator/journal"
 	"github.com/ecrlink/ecrlink/emulator/netmodel"
+	"github.com/ecrlink/ecrlink/reqinfo"
 )
 
 // Advertise is what ecrlink's DNS server, its hosts lines and its proxy
@@ -44,19 +45,18 @@ const (
 // the network model decides the rest.
 func (w *world) reachName(h awsname.Host) (reach, netmodel.Decision) {
 	d := w.model.Decide(netmodel.Hop{Host: h})
-	if w.sc != nil {
-		fr := faults.Request{Service: h.Service(), Host: h.String()}
-		switch effect := faults.ForName(w.sc.Faults, fr.Service, fr.Host); effect {
-		case "timeout":
-			d.Error = faults.ClientText(effect, fr)
-			return noRoute, d
-		case "refuse":
-			d.Error = faults.ClientText(effect, fr)
-			return refused, d
-		case "nxdomain":
-			d.Error = faults.ClientText(effect, fr)
-			return noSuchHost, d
+	if h.Kind == awsname.APIHost && d.Outcome != netmodel.Reachable {
+		// A Fargate platform that fetches the registry auth through its
+		// own network reaches the API name for that call (ECR-FACTS §6):
+		// the name must lead there, and the live path then holds the
+		// task's other calls.
+		auth := w.model.Decide(netmodel.Hop{Host: h, Step: reqinfo.StepAuth, Action: "ecr:GetAuthorizationToken"})
+		if auth.Outcome == netmodel.Reachable {
+			d = auth
 		}
+	}
+	if r, ok := w.faultOnName(h, &d); ok {
+		return r, d
 	}
 	switch d.Outcome {
 	case netmodel.Reachable:
@@ -65,6 +65,30 @@ func (w *world) reachName(h awsname.Host) (reach, netmodel.Decision) {
 		return noRoute, d
 	}
 	return noSuchHost, d
+}
+
+// faultOnName is what a fault that fires on every connection to h makes
+// of it, with d's texts rewritten to say so; ok is false when none does.
+func (w *world) faultOnName(h awsname.Host, d *netmodel.Decision) (r reach, ok bool) {
+	if w.sc == nil {
+		return reachable, false
+	}
+	fr := faults.Request{Service: h.Service(), Host: h.String()}
+	effect := faults.ForName(w.sc.Faults, fr.Service, fr.Host)
+	switch effect {
+	case "timeout":
+		r = noRoute
+	case "refuse":
+		r = refused
+	case "nxdomain":
+		r = noSuchHost
+	default:
+		return reachable, false
+	}
+	d.Error = faults.ClientText(effect, fr)
+	d.Resolution = "a " + effect + " fault of the scenario fires on every connection to the name"
+	d.Via, d.Reason = netmodel.ViaBlocked, ""
+	return r, true
 }
 
 // outcome is the journal's name for r.
@@ -105,7 +129,7 @@ func (a answerer) Answer(name string) dnsserver.Answer {
 	if r == noSuchHost {
 		return dnsserver.Answer{Kind: dnsserver.NXDomain}
 	}
-	addr := a.s.advertise.addrFor(r)
+	addr := a.s.edges.advertise.addrFor(r)
 	if !addr.IsValid() {
 		return dnsserver.Answer{Kind: dnsserver.ServFail}
 	}
@@ -127,12 +151,12 @@ func (s *Server) Hosts() string {
 	b.WriteString("# ecrlink: AWS names of the registries it serves, as the scenario in force resolves them\n")
 	for _, h := range s.names(wd) {
 		r, d := wd.reachName(h)
-		addr := s.advertise.addrFor(r)
+		addr := s.edges.advertise.addrFor(r)
 		switch {
 		case r == noSuchHost:
 			fmt.Fprintf(&b, "# %s does not resolve: %s\n", h, d.Resolution)
 		case !addr.IsValid():
-			fmt.Fprintf(&b, "# %s: no address to give (no TLS listener)\n", h)
+			fmt.Fprintf(&b, "# %s: no address to give for it (no TLS listener, no --advertise): %s\n", h, orReachable(d.Error))
 		default:
 			fmt.Fprintf(&b, "%s\t%s", addr, h)
 			if r != reachable {
@@ -142,6 +166,14 @@ func (s *Server) Hosts() string {
 		}
 	}
 	return b.String()
+}
+
+// orReachable is a decision's error, or says the name is reachable.
+func orReachable(text string) string {
+	if text == "" {
+		return "reachable"
+	}
+	return text
 }
 
 // names are the AWS names of the registries served: the registry and

@@ -126,8 +126,10 @@ type Config struct {
 	newInfo func(*http.Request) *reqinfo.Info
 }
 
-// Server is a running ecrlink: one listener, routed by hostname to the ECR
-// API and the registry.
+// Server is a running ecrlink: the main listener, routed by hostname to
+// the ECR API, the registry, the layer bucket and CloudWatch Logs, which
+// is also the CONNECT proxy; and the TLS listener, DNS server and
+// blackhole its Config asks for.
 type Server struct {
 	cfg Config
 	// world decides requests' network facts; applyMu serialises its
@@ -145,7 +147,8 @@ type Server struct {
 	ln       net.Listener
 	http     *http.Server
 	done     chan error
-	edges
+	// edges are the ways in under AWS names (edges.go).
+	edges edges
 }
 
 // Start builds the service, listens and serves in the background.
@@ -242,12 +245,14 @@ func (s *Server) handler() http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodConnect && r.TLS == nil {
-			s.proxy.ServeHTTP(w, r)
+			s.edges.proxy.ServeHTTP(w, r)
 			return
 		}
 		rec := &recording{start: time.Now(), next: s.cfg.Observer}
 		info := newInfo(r)
-		if info.Direct() && strings.HasPrefix(r.URL.Path, controlPrefix) {
+		// The control API is the main listener's alone: never over TLS,
+		// where a tunnel to an AWS name could carry a direct Host.
+		if info.Direct() && r.TLS == nil && strings.HasPrefix(r.URL.Path, controlPrefix) {
 			control.ServeHTTP(w, r)
 			return
 		}

@@ -77,7 +77,7 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var c controlFlags
 	c.register(fs)
-	dir := fs.String("ca-dir", env("ECRLINK_CA_DIR", ""), "the CA's directory, created if missing; default DATA_DIR/ca unless --url is given (ECRLINK_CA_DIR)")
+	dir := fs.String("ca-dir", env("ECRLINK_CA_DIR", ""), "the CA's directory, as serve made it; default DATA_DIR/ca unless --url is given (ECRLINK_CA_DIR)")
 	install := fs.Bool("install-docker", false, "write the CA to CERTS_DIR/HOST/ca.crt for each HOST argument")
 	certsDir := fs.String("certs-dir", "/etc/docker/certs.d", "where the Docker daemon looks for registries' CAs")
 	fs.Usage = func() {
@@ -119,7 +119,7 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // caPEM is the CA certificate from the running server when --url was
 // given, else from the CA directory.
 func caPEM(ctx context.Context, fs *flag.FlagSet, c *controlFlags, dir string) ([]byte, error) {
-	fromURL := false
+	_, fromURL := os.LookupEnv("ECRLINK_URL")
 	fs.Visit(func(f *flag.Flag) { fromURL = fromURL || f.Name == "url" })
 	if fromURL {
 		if dir != "" {
@@ -128,7 +128,13 @@ func caPEM(ctx context.Context, fs *flag.FlagSet, c *controlFlags, dir string) (
 		return c.get(ctx, "/_ecrlink/ca.pem")
 	}
 	if dir == "" {
-		dir = filepath.Join(defaultDataDir(), "ca")
+		dir = filepath.Join(env("ECRLINK_DATA_DIR", defaultDataDir()), "ca")
+	}
+	// Never make a CA here: one no server issues from would be installed
+	// for nothing, and docker would say "certificate signed by unknown
+	// authority".
+	if _, err := os.Stat(filepath.Join(dir, "ca.pem")); err != nil {
+		return nil, fmt.Errorf("no CA in %s (a server with --ephemeral keeps its CA in memory; ask it with --url): %w", dir, err)
 	}
 	authority, err := emulator.NewCA(emulator.CAOptions{Dir: dir})
 	if err != nil {

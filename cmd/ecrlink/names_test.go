@@ -51,6 +51,12 @@ func isCA(t *testing.T, data []byte) *x509.Certificate {
 
 func TestRunCA(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ca")
+	if code, _, stderr := runCmd(t, "ca", "--ca-dir", dir); code != 1 || !strings.Contains(stderr, "no CA in "+dir) {
+		t.Fatalf("ca of a directory with no CA: exit %d %q; want 1, saying there is none", code, stderr)
+	}
+	if _, err := emulator.NewCA(emulator.CAOptions{Dir: dir}); err != nil { // as serve makes it
+		t.Fatal(err)
+	}
 	code, first, stderr := runCmd(t, "ca", "--ca-dir", dir)
 	if code != 0 {
 		t.Fatalf("ca: exit %d: %s", code, stderr)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 )
 
 // Listener is a blackhole on one address.
@@ -30,7 +31,7 @@ func Listen(addr string) (*Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blackhole: listen %s: %w", addr, err)
 	}
-	fill, err := net.Dial("tcp", dialable(ln.Addr()))
+	fill, err := net.DialTimeout("tcp", dialable(ln.Addr()), 5*time.Second)
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("blackhole: fill the queue of %s: %w", ln.Addr(), err)

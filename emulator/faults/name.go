@@ -17,7 +17,10 @@ func ForName(fs []scenario.Fault, service, host string) string {
 			continue
 		}
 		m := compile(f.Match)
-		m.port = "" // connections to the name are on 443
+		if m.port != "" && m.port != "443" {
+			continue // the names' connections are on 443
+		}
+		m.port = ""
 		if m.matches(r) {
 			return f.Effect
 		}

@@ -24,6 +24,7 @@ func TestForName(t *testing.T) {
 		{"other service", []scenario.Fault{f(scenario.FaultMatch{Service: "ecr.api"}, "refuse", 0, 1)}, ""},
 		{"other host", []scenario.Fault{f(scenario.FaultMatch{Host: "api.ecr.us-east-1.amazonaws.com"}, "refuse", 0, 1)}, ""},
 		{"host with port", []scenario.Fault{f(scenario.FaultMatch{Host: dkr + ":443"}, "refuse", 0, 1)}, "refuse"},
+		{"host with another port", []scenario.Fault{f(scenario.FaultMatch{Host: dkr + ":8443"}, "refuse", 0, 1)}, ""},
 		{"after", []scenario.Fault{f(scenario.FaultMatch{Host: dkr}, "refuse", 2, 1)}, ""},
 		{"rate", []scenario.Fault{f(scenario.FaultMatch{Host: dkr}, "refuse", 0, 0.5)}, ""},
 		{"by action", []scenario.Fault{f(scenario.FaultMatch{Action: "ecr:BatchGetImage"}, "refuse", 0, 1)}, ""},
