@@ -154,7 +154,10 @@ func (s *Server) Hosts() string {
 		addr := s.edges.advertise.addrFor(r)
 		switch {
 		case r == noSuchHost:
-			fmt.Fprintf(&b, "# %s does not resolve: %s\n", h, d.Resolution)
+			// With no line the machine's resolver answers: offline, "no
+			// such host"; online, the real AWS name, which only the proxy
+			// and the DNS server can keep away.
+			fmt.Fprintf(&b, "# %s does not resolve: %s (on a machine with internet the real name would: use the proxy or ecrlink's DNS for this case)\n", h, d.Resolution)
 		case !addr.IsValid():
 			fmt.Fprintf(&b, "# %s: no address to give for it (no TLS listener, no --advertise): %s\n", h, orReachable(d.Error))
 		default:
