@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 )
 
 // TestE2ECLI runs scripts/e2e-cli.sh: a real `ecrlink serve` driven by the
@@ -20,7 +22,7 @@ func TestE2ECLI(t *testing.T) {
 		t.Skip("-short: skipping the AWS CLI + skopeo end-to-end script")
 	}
 	var missing []string
-	if !haveAWSCLIv2() {
+	if ecrtest.AWSCLIv2() == "" {
 		missing = append(missing, "the AWS CLI v2")
 	}
 	for _, tool := range []string{"skopeo", "curl", "python3"} {
@@ -50,20 +52,4 @@ func TestE2ECLI(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("scripts/e2e-cli.sh: %v (its output is above)", err)
 	}
-}
-
-// haveAWSCLIv2 applies scripts/e2e-cli.sh's rule: `aws` on PATH if it is
-// v2, else /usr/bin/aws.
-func haveAWSCLIv2() bool {
-	candidates := []string{"/usr/bin/aws"}
-	if p, err := exec.LookPath("aws"); err == nil {
-		candidates = append([]string{p}, candidates...)
-	}
-	for _, c := range candidates {
-		out, err := exec.Command(c, "--version").CombinedOutput()
-		if err == nil && strings.HasPrefix(string(out), "aws-cli/2") {
-			return true
-		}
-	}
-	return false
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
 	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/internal/ecrtest"
 )
 
 const (
@@ -59,7 +60,7 @@ func findProxyTools(t *testing.T) proxyTools {
 	t.Helper()
 	var tools proxyTools
 	var missing []string
-	if tools.aws = awsCLIv2(); tools.aws == "" {
+	if tools.aws = ecrtest.AWSCLIv2(); tools.aws == "" {
 		missing = append(missing, "the AWS CLI v2")
 	}
 	look := func(name string, extra ...string) string {
@@ -92,21 +93,6 @@ func findProxyTools(t *testing.T) proxyTools {
 		t.Skip(msg)
 	}
 	return tools
-}
-
-// awsCLIv2 is the path of an AWS CLI v2 by scripts/e2e-cli.sh's rule, or "".
-func awsCLIv2() string {
-	candidates := []string{"/usr/bin/aws"}
-	if p, err := exec.LookPath("aws"); err == nil {
-		candidates = append([]string{p}, candidates...)
-	}
-	for _, c := range candidates {
-		out, err := exec.Command(c, "--version").CombinedOutput()
-		if err == nil && strings.HasPrefix(string(out), "aws-cli/2") {
-			return c
-		}
-	}
-	return ""
 }
 
 // containerdSocket is the socket of a containerd that answers: the one

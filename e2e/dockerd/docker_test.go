@@ -100,7 +100,7 @@ func TestDockerDaemon(t *testing.T) {
 	_, err := exec.LookPath("docker")
 	need(t, err == nil, "docker is not installed")
 	need(t, exec.Command("docker", "info").Run() == nil, "the Docker daemon is not reachable (docker info fails)")
-	aws := awsV2()
+	aws := ecrtest.AWSCLIv2()
 	need(t, aws != "", "the AWS CLI v2 is not installed")
 	_, err = exec.LookPath("ip")
 	need(t, err == nil, "ip (iproute2) is not installed")

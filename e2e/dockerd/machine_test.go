@@ -55,22 +55,6 @@ func need(t *testing.T, ok bool, what string) {
 	t.Skip(what)
 }
 
-// awsV2 is scripts/install-deps.sh's aws_v2 rule: `aws` on PATH if it is
-// v2, else /usr/bin/aws; "" if neither is.
-func awsV2() string {
-	candidates := []string{"/usr/bin/aws"}
-	if p, err := exec.LookPath("aws"); err == nil {
-		candidates = append([]string{p}, candidates...)
-	}
-	for _, c := range candidates {
-		out, err := exec.Command(c, "--version").CombinedOutput()
-		if err == nil && strings.HasPrefix(string(out), "aws-cli/2") {
-			return c
-		}
-	}
-	return ""
-}
-
 // addLoopback adds ip/32 to lo for the test's life. An address already
 // there is what a killed run left: it is used and removed all the same.
 // (iproute2 says "File exists" or, newer, "Address already assigned".)
