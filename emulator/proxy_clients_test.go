@@ -254,17 +254,17 @@ func (p *proxyClients) skopeo(t *testing.T, args ...string) (string, error) {
 	return p.run(t, "", p.tools.skopeo, append([]string{"--command-timeout", p.timeout.String()}, args...)...)
 }
 
-// skopeoPull copies proxyImage into a fresh OCI layout; a copy that
-// passes must hold the layers pushed.
-func (p *proxyClients) skopeoPull(t *testing.T, token string) (string, error) {
+// skopeoPull copies ref into a fresh OCI layout; a copy of proxyImage
+// that passes must hold the layers pushed.
+func (p *proxyClients) skopeoPull(t *testing.T, ref, token string) (string, error) {
 	t.Helper()
 	dst, err := os.MkdirTemp(p.dir, "pulled-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out, err := p.skopeo(t, "copy", "--src-creds", "AWS:"+token, "--src-cert-dir", p.certDir,
-		"docker://"+proxyImage, "oci:"+dst+":1")
-	if err == nil {
+		"docker://"+ref, "oci:"+dst+":1")
+	if err == nil && ref == proxyImage && p.pushed != nil {
 		if got := layoutLayers(t, dst); !slices.Equal(got, p.pushed) {
 			t.Errorf("skopeo pulled layers %v; pushed %v", got, p.pushed)
 		}
@@ -276,12 +276,12 @@ func (p *proxyClients) ctr(t *testing.T, args ...string) (string, error) {
 	return p.run(t, "", p.tools.ctr, append([]string{"-a", p.tools.ctrSocket, "-n", proxyNamespace}, args...)...)
 }
 
-// ctrPull pulls proxyImage into proxyNamespace, then removes it.
-func (p *proxyClients) ctrPull(t *testing.T, token string) (string, error) {
+// ctrPull pulls ref into proxyNamespace, then removes it.
+func (p *proxyClients) ctrPull(t *testing.T, ref, token string) (string, error) {
 	out, err := p.ctr(t, "--timeout", p.timeout.String(), "images", "pull",
-		"--user", "AWS:"+token, "--tlscacert", p.caFile, proxyImage)
+		"--user", "AWS:"+token, "--tlscacert", p.caFile, ref)
 	if err == nil {
-		p.ctr(t, "images", "rm", "--sync", proxyImage)
+		p.ctr(t, "images", "rm", "--sync", ref)
 	}
 	return out, err
 }
@@ -303,6 +303,12 @@ func (p *proxyClients) cleanNamespace(t *testing.T) {
 	leases, _ := exec.Command(p.tools.ctr, append(base, "leases", "ls", "-q")...).Output()
 	for _, id := range strings.Fields(string(leases)) {
 		exec.Command(p.tools.ctr, append(base, "leases", "rm", "--sync", id)...).Run()
+	}
+	// a failed pull leaves what it fetched before its failure, in no
+	// image and (its lease gone) not yet collected
+	blobs, _ := exec.Command(p.tools.ctr, append(base, "content", "ls", "-q")...).Output()
+	if digests := strings.Fields(string(blobs)); len(digests) > 0 {
+		exec.Command(p.tools.ctr, append(append(base, "content", "rm"), digests...)...).Run()
 	}
 	if out, err := exec.Command(p.tools.ctr, "-a", p.tools.ctrSocket, "namespaces", "rm", proxyNamespace).CombinedOutput(); err != nil {
 		t.Errorf("remove containerd namespace %s: %v: %s", proxyNamespace, err, out)
@@ -492,10 +498,10 @@ func TestProxyClients(t *testing.T) {
 	src, p.pushed = writeLayout(t, p.dir)
 	out, err = p.skopeo(t, "copy", "--dest-creds", "AWS:"+token, "--dest-cert-dir", p.certDir, "oci:"+src, "docker://"+proxyImage)
 	mustPass(t, "skopeo copy (push)", out, err)
-	out, err = p.skopeoPull(t, token)
+	out, err = p.skopeoPull(t, proxyImage, token)
 	mustPass(t, "skopeo copy (pull)", out, err)
 	// ctr logs in with the credential helper's secret: the two agree.
-	out, err = p.ctrPull(t, cred.Secret)
+	out, err = p.ctrPull(t, proxyImage, cred.Secret)
 	mustPass(t, "ctr images pull", out, err)
 	for _, host := range []string{"api.ecr.us-east-1.amazonaws.com", proxyRegistry, "prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com"} {
 		if !slices.ContainsFunc(inst.Journal().Since(0, 0), func(r journal.Record) bool { return r.Host == host && r.Outcome == journal.OutcomeAllowed }) {
@@ -521,20 +527,20 @@ func TestProxyClients(t *testing.T) {
 		mustPass(t, "aws ecr get-login-password (ecr.api is there)", out, err)
 		p.timeout = proxyClientTimeout
 		defer func() { p.timeout = proxyPassTimeout }()
-		out, err = p.skopeoPull(t, token)
+		out, err = p.skopeoPull(t, proxyImage, token)
 		mustFail(t, "skopeo copy", out, err,
 			"pinging container registry "+proxyRegistry+": "+dkrV2+": context deadline exceeded")
 		if rec := lastConnect(t, inst, proxyRegistry); rec.Outcome != journal.OutcomeHeld {
 			t.Errorf("journal: CONNECT %s %s, want held", rec.Host, rec.Outcome)
 		}
-		out, err = p.ctrPull(t, token)
+		out, err = p.ctrPull(t, proxyImage, token)
 		mustFail(t, "ctr images pull", out, err,
 			`ctr: failed to resolve reference "`+proxyImage+`": failed to do request: context deadline exceeded`)
 		applyFix(t, inst, file, data)
 		p.timeout = proxyPassTimeout
-		out, err = p.skopeoPull(t, token)
+		out, err = p.skopeoPull(t, proxyImage, token)
 		mustPass(t, "skopeo copy after the fix", out, err)
-		out, err = p.ctrPull(t, token)
+		out, err = p.ctrPull(t, proxyImage, token)
 		mustPass(t, "ctr images pull after the fix", out, err)
 	})
 	// no AWS name resolves: the proxy answers 502 "... no such host".
@@ -550,34 +556,34 @@ func TestProxyClients(t *testing.T) {
 		out, err = p.helperGet(t)
 		noHost := func(name string) string { return "dial tcp: lookup " + name + ": no such host" }
 		mustFail(t, "docker-credential-ecr-login get", out, err, notFound, apiPost+": "+noHost("api.ecr.us-east-1.amazonaws.com"))
-		out, err = p.skopeoPull(t, token)
+		out, err = p.skopeoPull(t, proxyImage, token)
 		mustFail(t, "skopeo copy", out, err, "pinging container registry "+proxyRegistry+": "+dkrV2+": "+noHost(proxyRegistry))
-		out, err = p.ctrPull(t, token)
+		out, err = p.ctrPull(t, proxyImage, token)
 		mustFail(t, "ctr images pull", out, err, `failed to do request: `+ctrManifest+`: `+noHost(proxyRegistry))
 		applyFix(t, inst, file, data)
 		out, err = p.aws(t, "ecr", "get-login-password")
 		mustPass(t, "aws ecr get-login-password after the fix", out, err)
 		out, err = p.helperGet(t)
 		mustPass(t, "docker-credential-ecr-login get after the fix", out, err)
-		out, err = p.skopeoPull(t, token)
+		out, err = p.skopeoPull(t, proxyImage, token)
 		mustPass(t, "skopeo copy after the fix", out, err)
-		out, err = p.ctrPull(t, token)
+		out, err = p.ctrPull(t, proxyImage, token)
 		mustPass(t, "ctr images pull after the fix", out, err)
 	})
 	// the registry answers 403 DENIED through the tunnel.
 	t.Run("ecr-dkr-endpoint-policy-denies-pull", func(t *testing.T) {
 		const file = "ecr-dkr-endpoint-policy-denies-pull.yaml"
 		data := setProxyScenario(t, inst, file, proxyHold)
-		out, err := p.skopeoPull(t, token)
+		out, err := p.skopeoPull(t, proxyImage, token)
 		mustFail(t, "skopeo copy", out, err, "reading manifest 1 in "+proxyRegistry+"/app: denied: User: arn:aws:iam::111122223333:root "+
 			"is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:us-east-1:111122223333:repository/app "+
 			"with an explicit deny in a VPC endpoint policy")
-		out, err = p.ctrPull(t, token)
+		out, err = p.ctrPull(t, proxyImage, token)
 		mustFail(t, "ctr images pull", out, err, "pulling from host "+proxyRegistry+" failed with status code [manifests 1]: 403 Forbidden")
 		applyFix(t, inst, file, data)
-		out, err = p.skopeoPull(t, token)
+		out, err = p.skopeoPull(t, proxyImage, token)
 		mustPass(t, "skopeo copy after the fix", out, err)
-		out, err = p.ctrPull(t, token)
+		out, err = p.ctrPull(t, proxyImage, token)
 		mustPass(t, "ctr images pull after the fix", out, err)
 	})
 	// no route to the API: the CLI's own timeouts end the held CONNECT;
