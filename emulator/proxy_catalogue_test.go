@@ -264,7 +264,15 @@ func (c *proxyCase) awsLogin() (string, error) {
 // failure is the journal's failing record since the client began.
 func (c *proxyCase) failure() journal.Record {
 	c.t.Helper()
-	rec := lastFailure(c.inst.Journal().Since(c.since, 0))
+	recs := c.inst.Journal().Since(c.since, 0)
+	// the first failure at the file's step: skopeo goes on after a
+	// refused manifest with older formats, whose refusals come last
+	if i := slices.IndexFunc(recs, func(r journal.Record) bool {
+		return r.Step == c.h.step && r.Outcome != journal.OutcomeAllowed && !(r.Method == http.MethodHead && r.Status == http.StatusNotFound)
+	}); i >= 0 {
+		return recs[i]
+	}
+	rec := lastFailure(recs)
 	if rec == nil {
 		rec = awaitFailure(c.inst, c.since)
 	}
