@@ -44,7 +44,9 @@ func TestProxySkippedListed(t *testing.T) {
 // registry holds) have no fix, and are checked for failing only.
 //
 // One instance serves every file in turn, seeded as TestCatalogueFiles'
-// are; each file is PUT as the scenario in force.
+// are; each file is PUT as the scenario in force. Most of the run's two
+// minutes are the held cases' client timeouts and skopeo's own backoff
+// on throttled-manifest.yaml's 429s (about 30 s, not configurable).
 func TestProxyCatalogue(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the proxy catalogue end-to-end test")
