@@ -444,3 +444,53 @@ func TestDNSNeedsAnAddressItsClientsReach(t *testing.T) {
 		t.Fatal("no DNS server")
 	}
 }
+
+// TestNamesWhileScenariosSwap asks the DNS server, the proxy and Hosts
+// about the registry while the scenario flips between a healthy VPC and
+// one without the ecr.dkr endpoint: every answer is one of the two
+// worlds', never a mix or a failure (run under -race).
+func TestNamesWhileScenariosSwap(t *testing.T) {
+	healthy, missing := catalogueScenario(t, "healthy-docker.yaml"), catalogueScenario(t, "ecr-dkr-endpoint-missing.yaml")
+	inst := ecrlinktest.Start(t, emulator.Config{DNSAddr: "127.0.0.1:0", Scenario: healthy,
+		Advertise: emulator.Advertise{TLS: netip.MustParseAddr("127.0.0.10"), Blackhole: netip.MustParseAddr("127.0.0.11")}})
+	stop := make(chan struct{})
+	swapped := make(chan struct{})
+	go func() {
+		defer close(swapped)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			sc := healthy
+			if i%2 == 1 {
+				sc = missing
+			}
+			if err := inst.SetScenario(context.Background(), sc); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	q := new(dns.Msg).SetQuestion(dns.Fqdn(catalogueDkr), dns.TypeA)
+	for range 100 {
+		in, err := dns.Exchange(q, inst.DNSAddr())
+		if err != nil || len(in.Answer) != 1 {
+			t.Fatalf("DNS: %v %v", in, err)
+		}
+		if a := in.Answer[0].(*dns.A).A.String(); a != "127.0.0.10" && a != "127.0.0.11" {
+			t.Fatalf("DNS answered %s", a)
+		}
+		resp, body := connect(t, inst.Addr().String(), catalogueDkr+":443", 50*time.Millisecond)
+		if resp != nil && resp.StatusCode != http.StatusOK {
+			t.Fatalf("CONNECT answered %s %q; want a tunnel or a hold", resp.Status, body)
+		}
+		hosts := inst.Hosts()
+		if !strings.Contains(hosts, "127.0.0.10\t"+catalogueDkr+"\n") && !strings.Contains(hosts, "127.0.0.11\t"+catalogueDkr+"\t# dial tcp ") {
+			t.Fatalf("hosts lines mix the worlds:\n%s", hosts)
+		}
+	}
+	close(stop)
+	<-swapped
+}
