@@ -1,16 +1,14 @@
 package emulator_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/ecrlink/ecrlink/emulator"
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
 	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/internal/catalogue"
 )
 
 // explainBlind are the catalogue files whose failure explain cannot see
@@ -29,38 +27,16 @@ var explainBlind = map[string]struct{ reason, assumed string }{
 		"repository locked has immutable tags: the tag 1 is assumed not to be in it yet"},
 }
 
-// explained is explain's JSON output as a user reads it (DESIGN.md's
-// contract and explain's additions), decoded from the JSON, not taken
-// from the Go value, so the test holds the wire form.
-type explained struct {
-	Verdict    string          `json:"verdict"`
-	FailedStep *string         `json:"failedStep"`
-	Error      *string         `json:"error"`
-	Fix        *string         `json:"fix"`
-	FixPatch   json.RawMessage `json:"fixPatch"`
-	Assumed    []string        `json:"assumed"`
-	Hops       []struct {
-		Step    string `json:"step"`
-		Service string `json:"service"`
-		Outcome string `json:"outcome"`
-	} `json:"hops"`
-}
+// explained is explain's JSON as a user reads it.
+type explained = catalogue.Explained
 
 // explainFile runs explain on doc for the header's image and action, the
 // client (and awslogs) as the scenario says.
 func explainFile(t *testing.T, h header, doc []byte) explained {
 	t.Helper()
-	e, err := emulator.Explain(doc, emulator.ExplainOptions{Image: h.image, Push: h.action == "push"})
+	out, err := catalogue.Explain(doc, h.Header)
 	if err != nil {
-		t.Fatalf("explain: %v", err)
-	}
-	var buf bytes.Buffer
-	if err := e.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
-	}
-	var out explained
-	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
-		t.Fatalf("explain's JSON: %v\n%s", err, buf.String())
 	}
 	return out
 }
@@ -81,7 +57,7 @@ func checkExplainAgrees(t *testing.T, file string, h header, doc []byte, failed 
 	t.Helper()
 	ex := explainFile(t, h, doc)
 	if blind, ok := explainBlind[file]; ok {
-		if h.step == "" {
+		if h.Step == "" {
 			t.Fatalf("%s is listed as explain-blind (%s) but expects pass", file, blind.reason)
 		}
 		if ex.Verdict != "pass" || !containsSub(ex.Assumed, blind.assumed) {
@@ -90,15 +66,15 @@ func checkExplainAgrees(t *testing.T, file string, h header, doc []byte, failed 
 		return ex
 	}
 	switch {
-	case h.step == "" && ex.Verdict != "pass":
+	case h.Step == "" && ex.Verdict != "pass":
 		t.Fatalf("expect: pass and live passed, but explain fails at %s: %s", deref(ex.FailedStep), deref(ex.Error))
-	case h.step == "":
+	case h.Step == "":
 	case ex.Verdict != "fail" || ex.FailedStep == nil || ex.Error == nil:
-		t.Fatalf("expect: fail at %s and live failed (%q), but explain says %s", h.step, failed.Error, ex.Verdict)
-	case *ex.FailedStep != h.step || *ex.FailedStep != failed.Step:
-		t.Fatalf("failing step: explain %s, live %s, expect %s", *ex.FailedStep, failed.Step, h.step)
+		t.Fatalf("expect: fail at %s and live failed (%q), but explain says %s", h.Step, failed.Error, ex.Verdict)
+	case *ex.FailedStep != h.Step || *ex.FailedStep != failed.Step:
+		t.Fatalf("failing step: explain %s, live %s, expect %s", *ex.FailedStep, failed.Step, h.Step)
 	case normalise(*ex.Error) != normalise(failed.Error):
-		t.Fatalf("error text at %s:\nexplain %q %+v\nlive    %q %+v", h.step, *ex.Error, ex.Hops[len(ex.Hops)-1], failed.Error, *failed)
+		t.Fatalf("error text at %s:\nexplain %q %+v\nlive    %q %+v", h.Step, *ex.Error, ex.Hops[len(ex.Hops)-1], failed.Error, *failed)
 	case ex.Hops[len(ex.Hops)-1].Service != failed.Service || ex.Hops[len(ex.Hops)-1].Outcome != failed.Outcome:
 		t.Fatalf("failing hop: explain %+v, live %s %s", ex.Hops[len(ex.Hops)-1], failed.Service, failed.Outcome)
 	}
@@ -126,11 +102,11 @@ func checkFixMends(t *testing.T, inst *ecrlinktest.Instance, h header, ex explai
 	}
 	before := inst.Journal().Last()
 	if err := h.run(t, inst); err != nil {
-		t.Fatalf("after the fix (%s) %s fails: %v; journal: %+v", *ex.Fix, h.action, err, lastFailure(inst.Journal().Since(before, 0)))
+		t.Fatalf("after the fix (%s) %s fails: %v; journal: %+v", *ex.Fix, h.Action, err, lastFailure(inst.Journal().Since(before, 0)))
 	}
-	if h.action == "auth" || h.action == "logs" {
+	if h.Action == "auth" || h.Action == "logs" {
 		pullToo := h
-		pullToo.action = "pull"
+		pullToo.Action = "pull"
 		if err := pullToo.run(t, inst); err != nil {
 			t.Fatalf("after the fix (%s) the pull fails: %v; journal: %+v", *ex.Fix, err, lastFailure(inst.Journal().Since(before, 0)))
 		}

@@ -41,10 +41,11 @@ var allowed = map[string][]string{
 	"emulator":                {"policyeval", "sigv4", "awsname", "reqinfo", "registry", "s3shim", "cwlogs", "emulator/scenario", "emulator/netmodel", "emulator/journal", "emulator/faults", "emulator/ca", "emulator/dnsserver", "emulator/proxy", "emulator/blackhole"},
 	"emulator/ecrlinktest":    {"emulator", "internal/ecrtest"},
 	"cmd/ecrlink":             {"emulator"},
-	"e2e/dockerd":             {"emulator", "internal/ecrtest"}, // test files only: the real Docker daemon against emulator.Start
-	"e2e/compose":             {"internal/ecrtest"},             // test files only: docker-compose.yml end to end
-	"examples/compose/client": {},                               // docker-compose.yml's example client, which drives crane
-	"internal/ecrtest":        {},                               // the tests' shared helpers
+	"e2e/dockerd":             {"emulator", "internal/ecrtest", "internal/catalogue"}, // test files only: the real Docker daemon against emulator.Start
+	"e2e/compose":             {"internal/ecrtest"},                                   // test files only: docker-compose.yml end to end
+	"examples/compose/client": {},                                                     // docker-compose.yml's example client, which drives crane
+	"internal/ecrtest":        {},                                                     // the tests' shared helpers
+	"internal/catalogue":      {"emulator"},                                           // the tests' reader of the failure catalogue
 }
 
 // stdlibOnly packages may import nothing outside the standard library;

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecrlink/ecrlink/emulator/ecrlinktest"
 	"github.com/ecrlink/ecrlink/emulator/journal"
+	"github.com/ecrlink/ecrlink/internal/catalogue"
 )
 
 // proxySkipped are the catalogue files TestProxyCatalogue does not run,
@@ -52,7 +53,7 @@ func TestProxyCatalogue(t *testing.T) {
 		t.Skip("-short: skipping the proxy catalogue end-to-end test")
 	}
 	tools := findProxyTools(t)
-	inst := startSeeded(t, header{image: proxyImage, action: "pull", seed: true})
+	inst := startSeeded(t, header{catalogue.Header{Image: proxyImage, Action: "pull", Seed: true}})
 	p := newProxyClients(t, tools, inst)
 	p.cleanNamespace(t)
 	t.Cleanup(func() { p.cleanNamespace(t) })
@@ -107,10 +108,10 @@ func (c *proxyCase) run(tokens map[string]string) {
 	}
 	c.h, c.ex = h, explainFile(t, h, data)
 	_, blind := explainBlind[c.file]
-	if !blind && (h.step == "") != (c.ex.Verdict == "pass") {
-		t.Fatalf("expect %q, explain %s at %s", h.step, c.ex.Verdict, deref(c.ex.FailedStep))
+	if !blind && (h.Step == "") != (c.ex.Verdict == "pass") {
+		t.Fatalf("expect %q, explain %s at %s", h.Step, c.ex.Verdict, deref(c.ex.FailedStep))
 	}
-	region := regionIn(h.image)
+	region := regionIn(h.Image)
 	c.token = tokens[region]
 	if ids := parseScenario(t, string(data)).Identities; len(ids) > 0 {
 		// The clients are the scenario's principal: its key for the AWS
@@ -118,7 +119,7 @@ func (c *proxyCase) run(tokens map[string]string) {
 		q := *c.p
 		q.env = append(slices.Clip(c.p.env), "AWS_ACCESS_KEY_ID="+ids[0].AccessKeyID, "AWS_SECRET_ACCESS_KEY="+ids[0].SecretAccessKey)
 		c.p = &q
-		if h.action != "auth" {
+		if h.Action != "auth" {
 			tok, err := c.p.aws(t, "ecr", "get-login-password", "--region", region)
 			if err != nil {
 				t.Fatalf("aws ecr get-login-password as %s: %v\n%s", ids[0].AccessKeyID, err, tok)
@@ -130,12 +131,12 @@ func (c *proxyCase) run(tokens map[string]string) {
 	for _, cl := range c.clients() {
 		c.since = c.inst.Journal().Last()
 		out, err := cl.act()
-		if h.step == "" {
+		if h.Step == "" {
 			mustPass(t, cl.name, out, err)
 			continue
 		}
 		if err == nil {
-			t.Errorf("%s passed; want it to fail at %s\n%s", cl.name, h.step, out)
+			t.Errorf("%s passed; want it to fail at %s\n%s", cl.name, h.Step, out)
 			continue
 		}
 		rec := c.failure()
@@ -146,7 +147,7 @@ func (c *proxyCase) run(tokens map[string]string) {
 		mustFail(t, cl.name, out, err, want...)
 		t.Logf("%s failed at %s %s %s %s as expected, printing %q", cl.name, rec.Method, rec.Service, rec.Step, rec.Outcome, want)
 	}
-	if h.step == "" || t.Failed() {
+	if h.Step == "" || t.Failed() {
 		return
 	}
 	if blind {
@@ -170,8 +171,8 @@ func (c *proxyCase) atHop(client string, rec journal.Record) {
 	c.t.Helper()
 	hop := c.ex.Hops[len(c.ex.Hops)-1]
 	switch {
-	case rec.Step != "" && rec.Step != c.h.step:
-		c.t.Errorf("%s failed at %s (%s %s); expect: fail at %s", client, rec.Step, rec.Service, rec.Outcome, c.h.step)
+	case rec.Step != "" && rec.Step != c.h.Step:
+		c.t.Errorf("%s failed at %s (%s %s); expect: fail at %s", client, rec.Step, rec.Service, rec.Outcome, c.h.Step)
 	case rec.Service != hop.Service && !(hop.Service == "ecr.api" && rec.Service == "ecr.dkr"):
 		c.t.Errorf("%s failed at %s %s; explain's failing hop is %s %s", client, rec.Service, rec.Outcome, hop.Service, hop.Outcome)
 	case rec.Service == hop.Service && string(rec.Outcome) != hop.Outcome:
@@ -193,7 +194,7 @@ type proxyClient struct {
 // then run with short timeouts of their own, which end it.
 func (c *proxyCase) held() bool {
 	n := len(c.ex.Hops)
-	return !c.fixed && c.h.step != "" && n > 0 && c.ex.Hops[n-1].Outcome == string(journal.OutcomeHeld)
+	return !c.fixed && c.h.Step != "" && n > 0 && c.ex.Hops[n-1].Outcome == string(journal.OutcomeHeld)
 }
 
 // timeouts sets skopeo's and ctr's timeout for the case; the function it
@@ -210,10 +211,10 @@ func (c *proxyCase) timeouts() func() {
 func (c *proxyCase) clients() []proxyClient {
 	p, h := c.p, c.h
 	var out []proxyClient
-	if n := len(c.ex.Hops); h.action == "auth" || (n > 0 && c.ex.Hops[n-1].Service == "ecr.api") {
+	if n := len(c.ex.Hops); h.Action == "auth" || (n > 0 && c.ex.Hops[n-1].Service == "ecr.api") {
 		out = append(out, proxyClient{name: "aws ecr get-login-password", act: c.awsLogin, want: c.awsWant})
 	}
-	switch h.action {
+	switch h.Action {
 	case "auth":
 		return append(out, proxyClient{name: "docker-credential-ecr-login get", act: func() (string, error) {
 			if c.held() {
@@ -227,17 +228,17 @@ func (c *proxyCase) clients() []proxyClient {
 	case "push":
 		return append(out, proxyClient{name: "skopeo copy (push)", act: func() (string, error) {
 			defer c.timeouts()()
-			return p.skopeo(c.t, "copy", "--dest-creds", "AWS:"+c.token, "--dest-cert-dir", p.certDir, "oci:"+c.layout, "docker://"+h.image)
+			return p.skopeo(c.t, "copy", "--dest-creds", "AWS:"+c.token, "--dest-cert-dir", p.certDir, "oci:"+c.layout, "docker://"+h.Image)
 		}, want: c.skopeoWant})
 	}
 	return append(out,
 		proxyClient{name: "skopeo copy (pull)", act: func() (string, error) {
 			defer c.timeouts()()
-			return p.skopeoPull(c.t, h.image, c.token)
+			return p.skopeoPull(c.t, h.Image, c.token)
 		}, want: c.skopeoWant},
 		proxyClient{name: "ctr images pull", act: func() (string, error) {
 			defer c.timeouts()()
-			out, err := p.ctrPull(c.t, h.image, c.token)
+			out, err := p.ctrPull(c.t, h.Image, c.token)
 			if err != nil {
 				// a failed pull leaves its lease and what it fetched,
 				// which the next pull would not fetch again
@@ -251,8 +252,8 @@ func (c *proxyCase) clients() []proxyClient {
 // API's CONNECT is held, with its own short timeouts and --debug, whose
 // urllib3 ProxyError line is returned after what a user sees.
 func (c *proxyCase) awsLogin() (string, error) {
-	args := []string{"ecr", "get-login-password", "--region", regionIn(c.h.image)}
-	if c.fixed || c.h.step == "" {
+	args := []string{"ecr", "get-login-password", "--region", regionIn(c.h.Image)}
+	if c.fixed || c.h.Step == "" {
 		return c.p.aws(c.t, args...)
 	}
 	if c.held() {
@@ -270,7 +271,7 @@ func (c *proxyCase) failure() journal.Record {
 	// the first failure at the file's step: skopeo goes on after a
 	// refused manifest with older formats, whose refusals come last
 	if i := slices.IndexFunc(recs, func(r journal.Record) bool {
-		return r.Step == c.h.step && r.Outcome != journal.OutcomeAllowed && !(r.Method == http.MethodHead && r.Status == http.StatusNotFound)
+		return r.Step == c.h.Step && r.Outcome != journal.OutcomeAllowed && !(r.Method == http.MethodHead && r.Status == http.StatusNotFound)
 	}); i >= 0 {
 		return recs[i]
 	}
@@ -337,7 +338,7 @@ func (c *proxyCase) helperWant(rec journal.Record) []string {
 // an upload), and only the status where it does not (a blob's GET, from
 // the registry or the bucket, and the push's blob HEAD).
 func (c *proxyCase) skopeoWant(rec journal.Record) []string {
-	_, repo, _ := strings.Cut(c.h.image, "/")
+	_, repo, _ := strings.Cut(c.h.Image, "/")
 	repo, _, _ = strings.Cut(repo, ":")
 	code, msg, _ := strings.Cut(rec.Error, ": ")
 	switch {

@@ -9,7 +9,6 @@ package dockerd_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/ecrlink/ecrlink/emulator"
+	"github.com/ecrlink/ecrlink/internal/catalogue"
 	"github.com/ecrlink/ecrlink/internal/ecrtest"
 )
 
@@ -236,70 +236,30 @@ func (m *machine) saveLogins() func() {
 	}
 }
 
-// header is a catalogue file's leading "# key: value" lines, the part
-// this test uses (emulator/catalogue_test.go parses and checks them all).
-type header struct {
-	image  string
-	step   string // "" means the action must pass
-	action string // pull or push
-}
+// header is a catalogue file's header (package catalogue parses and
+// checks it); this test runs the pulls and pushes.
+type header = catalogue.Header
 
 func parseHeader(t *testing.T, data []byte) header {
 	t.Helper()
-	h := header{action: "pull"}
-	for line := range strings.Lines(string(data)) {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "# ")
-		if !ok {
-			break
-		}
-		key, value, _ := strings.Cut(rest, ":")
-		value = strings.TrimSpace(value)
-		switch key {
-		case "image":
-			h.image = value
-		case "expect":
-			h.step, _ = strings.CutPrefix(value, "fail at ")
-			if value == "pass" {
-				h.step = ""
-			}
-		case "action":
-			h.action = value
-		}
+	h, err := catalogue.ParseHeader(data)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if h.image == "" || (h.action != "pull" && h.action != "push") {
-		t.Fatalf("header: image %q action %q: this test runs pulls and pushes of a named image", h.image, h.action)
+	if h.Action != "pull" && h.Action != "push" {
+		t.Fatalf("header: action %q: this test runs pulls and pushes of a named image", h.Action)
 	}
 	return h
 }
 
 // explained is explain's JSON as a user reads it.
-type explained struct {
-	Verdict    string          `json:"verdict"`
-	FailedStep *string         `json:"failedStep"`
-	Error      *string         `json:"error"`
-	Fix        *string         `json:"fix"`
-	FixPatch   json.RawMessage `json:"fixPatch"`
-	Hops       []struct {
-		Step    string `json:"step"`
-		Service string `json:"service"`
-		Host    string `json:"host"`
-		Outcome string `json:"outcome"`
-	} `json:"hops"`
-}
+type explained = catalogue.Explained
 
 func explain(t *testing.T, h header, doc []byte) explained {
 	t.Helper()
-	e, err := emulator.Explain(doc, emulator.ExplainOptions{Image: h.image, Push: h.action == "push"})
+	out, err := catalogue.Explain(doc, h)
 	if err != nil {
-		t.Fatalf("explain: %v", err)
-	}
-	var buf bytes.Buffer
-	if err := e.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
-	}
-	var out explained
-	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
-		t.Fatalf("explain's JSON: %v\n%s", err, buf.String())
 	}
 	return out
 }
@@ -316,8 +276,8 @@ func (m *machine) runCase(file string) {
 	}
 	h := parseHeader(t, data)
 	ex := explain(t, h, data)
-	if got := deref(ex.FailedStep); (h.step == "") != (ex.Verdict == "pass") || (h.step != "" && got != h.step) {
-		t.Fatalf("expect %q, explain %s at %s", h.step, ex.Verdict, got)
+	if got := deref(ex.FailedStep); (h.Step == "") != (ex.Verdict == "pass") || (h.Step != "" && got != h.Step) {
+		t.Fatalf("expect %q, explain %s at %s", h.Step, ex.Verdict, got)
 	}
 	m.control(http.MethodPut, "/_ecrlink/scenario", "application/yaml", string(data))
 	m.control(http.MethodPatch, "/_ecrlink/scenario", "application/json-patch+json", shortHold)
@@ -327,37 +287,37 @@ func (m *machine) runCase(file string) {
 		// and give the next case back the healthy run's logins.
 		restore := m.saveLogins()
 		defer restore()
-		m.login(strings.SplitN(h.image, "/", 2)[0], ids[0].AccessKeyID, ids[0].SecretAccessKey)
+		m.login(strings.SplitN(h.Image, "/", 2)[0], ids[0].AccessKeyID, ids[0].SecretAccessKey)
 	}
 
 	since := m.srv.Journal().Last()
 	m.since = since
 	out, err := m.act(h, ex)
-	if h.step == "" {
+	if h.Step == "" {
 		if err != nil {
-			t.Fatalf("expect: pass, but docker %s %s failed: %v\n%s", h.action, h.image, err, out)
+			t.Fatalf("expect: pass, but docker %s %s failed: %v\n%s", h.Action, h.Image, err, out)
 		}
 		return
 	}
 	if err == nil {
-		t.Fatalf("expect: fail at %s, but docker %s %s worked:\n%s", h.step, h.action, h.image, out)
+		t.Fatalf("expect: fail at %s, but docker %s %s worked:\n%s", h.Step, h.Action, h.Image, out)
 	}
 	for _, alts := range m.wording(h, ex) {
 		if !slices.ContainsFunc(alts, func(w string) bool { return strings.Contains(out, w) }) {
 			hop := ex.Hops[len(ex.Hops)-1]
 			t.Fatalf("docker %s %s failed, but without %q (explain: %s %s %s: %s); journal since the case began:\n%s\ndocker:\n%s",
-				h.action, h.image, strings.Join(alts, `" or "`), hop.Step, hop.Service, hop.Outcome, deref(ex.Error), m.journalSince(since), out)
+				h.Action, h.Image, strings.Join(alts, `" or "`), hop.Step, hop.Service, hop.Outcome, deref(ex.Error), m.journalSince(since), out)
 		}
 	}
-	t.Logf("docker %s failed at %s as expected: %s", h.action, h.step, lastLine(out))
+	t.Logf("docker %s failed at %s as expected: %s", h.Action, h.Step, lastLine(out))
 
 	if len(ex.FixPatch) == 0 || string(ex.FixPatch) == "[]" {
-		t.Fatalf("explain fails at %s with no fixPatch", h.step)
+		t.Fatalf("explain fails at %s with no fixPatch", h.Step)
 	}
 	m.control(http.MethodPatch, "/_ecrlink/scenario", "application/json-patch+json", string(ex.FixPatch))
 	m.syncHosts()
 	if out, err := m.act(h, explained{}); err != nil {
-		t.Fatalf("after the fix (%s, %s) docker %s %s fails: %v\n%s", deref(ex.Fix), ex.FixPatch, h.action, h.image, err, out)
+		t.Fatalf("after the fix (%s, %s) docker %s %s fails: %v\n%s", deref(ex.Fix), ex.FixPatch, h.Action, h.Image, err, out)
 	}
 }
 
@@ -369,7 +329,7 @@ func (m *machine) runCase(file string) {
 func (m *machine) wording(h header, ex explained) [][]string {
 	t := m.t
 	hop := ex.Hops[len(ex.Hops)-1]
-	registry := strings.SplitN(h.image, "/", 2)[0]
+	registry := strings.SplitN(h.Image, "/", 2)[0]
 	ping := `Get "https://` + registry + `/v2/": `
 	switch {
 	case hop.Service == "ecr.api":
@@ -404,7 +364,7 @@ func (m *machine) wording(h header, ex explained) [][]string {
 	case hop.Outcome == "denied" && hop.Service == "s3":
 		// S3's 403 is XML, which docker's registry client cannot parse.
 		return [][]string{{s3Denied}, {"<Code>AccessDenied</Code>"}}
-	case hop.Outcome == "denied" && hop.Service == "ecr.dkr" && h.action == "push" && hop.Step == "blob":
+	case hop.Outcome == "denied" && hop.Service == "ecr.dkr" && h.Action == "push" && hop.Step == "blob":
 		// docker's pusher goes on after a denied blob HEAD (the journal's
 		// blob record, explain's hop) and prints the upload's denial, F7's
 		// capture: the same policy, InitiateLayerUpload.
@@ -472,16 +432,16 @@ func (m *machine) registryHosts() []string {
 func (m *machine) act(h header, ex explained) (string, error) {
 	m.removeLocal(m.t)
 	defer m.removeLocal(m.t)
-	if h.action == "push" {
+	if h.Action == "push" {
 		m.docker(time.Minute, "load", "-i", m.saved)
-		m.docker(time.Minute, "tag", m.imageID, h.image)
-		return m.runUntil(pullTimeout, "", "docker", "push", h.image)
+		m.docker(time.Minute, "tag", m.imageID, h.Image)
+		return m.runUntil(pullTimeout, "", "docker", "push", h.Image)
 	}
 	stop := ""
 	if n := len(ex.Hops); n > 0 && ex.Hops[n-1].Service == "s3" && ex.Hops[n-1].Outcome == "held" {
 		stop = layerRetry
 	}
-	return m.runUntil(pullTimeout, stop, "docker", "pull", h.image)
+	return m.runUntil(pullTimeout, stop, "docker", "pull", h.Image)
 }
 
 // needRecord fails unless the journal has a record of step with text
